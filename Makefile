@@ -1,0 +1,58 @@
+# Metodbanken — the two commands: `make site` and `make test`.
+# Everything is installed into .venv from pinned versions (constraints.txt).
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+PIP    := $(BIN)/python -m pip --disable-pip-version-check -q
+RUNTIME_STAMP := $(VENV)/.runtime-installed
+TEST_STAMP    := $(VENV)/.test-installed
+
+.PHONY: site test serve check bench schema chromium clean help
+
+help:
+	@echo "make site   – installera, kontrollera innehållet och bygg webbplatsen i site/"
+	@echo "make test   – installera allt och kör hela testsviten"
+	@echo "make serve  – förhandsgranska på http://127.0.0.1:8000/ medan du skriver"
+	@echo "make check  – kör bara innehållskontrollen"
+	@echo "make bench  – prestandamätning mot ren mkdocs-material"
+
+$(BIN)/python:
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 eller senare krävs")'
+	$(PYTHON) -m venv $(VENV)
+
+$(RUNTIME_STAMP): pyproject.toml constraints.txt | $(BIN)/python
+	$(PIP) install -c constraints.txt -e .
+	@touch $@
+
+$(TEST_STAMP): pyproject.toml constraints.txt $(RUNTIME_STAMP)
+	$(PIP) install -c constraints.txt -e '.[test]'
+	@touch $@
+
+check: $(RUNTIME_STAMP)
+	$(BIN)/metodbank kontrollera
+
+site: $(RUNTIME_STAMP)
+	$(BIN)/metodbank kontrollera
+	$(BIN)/mkdocs build --strict
+	@echo
+	@echo "Klart. Öppna $(CURDIR)/site/index.html i en webbläsare,"
+	@echo "eller kör 'make serve' och gå till http://127.0.0.1:8000/"
+
+serve: $(RUNTIME_STAMP)
+	$(BIN)/mkdocs serve
+
+chromium:
+	@sh scripts/ensure-chromium.sh
+
+test: $(TEST_STAMP) chromium
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+schema: $(RUNTIME_STAMP)
+	$(BIN)/metodbank schema schema
+
+bench: $(TEST_STAMP)
+	$(BIN)/python scripts/benchmark.py $(BENCH_ARGS)
+
+clean:
+	rm -rf site .cache .pytest_cache

@@ -1,0 +1,73 @@
+"""Rules across files: references between files and near-duplicate förbund names."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+
+from ..suggest import edit_distance, nearest
+
+
+def _slug_list(value) -> list:
+    return [item for item in value if isinstance(item, str)] if isinstance(value, list) else []
+
+
+def _reference(bank, kind: str, slug: str, path: str, line: int, field: str) -> None:
+    existing = bank.documents(kind)
+    known = {s for k, s, _p, _d in bank.parsed if k == kind and s} | set(existing)
+    if slug in known:
+        return
+    best = nearest(slug, sorted(known))
+    hint = f" Menade du '{best}'?" if best else ""
+    what = "metod" if kind == "metoder" else "systemfel"
+    definite = "metoden" if kind == "metoder" else "systemfelet"
+    bank.problems.error(
+        path, line,
+        f"{field}: {definite} '{slug}' finns inte (ingen fil {kind}/{slug}.md).{hint} "
+        f"Är den ny? Skapa den med: metodbank ny {what} {slug}",
+    )
+
+
+def check(bank) -> None:
+    forbund_files: dict[str, list[tuple[str, int, str]]] = defaultdict(list)
+    for kind, _slug, path, parsed in bank.parsed:
+        if kind != "projekt":
+            continue
+        data = parsed.data
+        for index, slug in enumerate(_slug_list(data.get("metoder"))):
+            _reference(bank, "metoder", slug, path, parsed.line_of(("metoder", index)), "metoder")
+        for index, obs in enumerate(data.get("systemfel") or [] if isinstance(data.get("systemfel"), list) else []):
+            if isinstance(obs, dict) and isinstance(obs.get("id"), str):
+                _reference(bank, "systemfel", obs["id"], path, parsed.line_of(("systemfel", index, "id")), "systemfel")
+        beslut = (data.get("framgång") or {}).get("beslut") if isinstance(data.get("framgång"), dict) else None
+        for b_index, item in enumerate(beslut if isinstance(beslut, list) else []):
+            if isinstance(item, dict):
+                for s_index, slug in enumerate(_slug_list(item.get("systemfel"))):
+                    loc = ("framgång", "beslut", b_index, "systemfel", s_index)
+                    _reference(bank, "systemfel", slug, path, parsed.line_of(loc), "framgång.beslut.systemfel")
+        names = data.get("förbund")
+        names = [names] if isinstance(names, str) else _slug_list(names)
+        for index, name in enumerate(names):
+            line = parsed.line_of(("förbund", index)) if isinstance(data.get("förbund"), list) else parsed.line_of(("förbund",))
+            forbund_files[normalise_forbund(name)].append((path, line, name))
+    if not bank.vocab.forbund_listed:
+        _warn_near_duplicates(bank, forbund_files)
+
+
+def normalise_forbund(name: str) -> str:
+    """Identity of a free förbund name: case and spacing normalised."""
+    return re.sub(r"\s+", " ", name).strip().casefold()
+
+
+def _warn_near_duplicates(bank, forbund_files) -> None:
+    names = sorted(forbund_files)
+    for i, first in enumerate(names):
+        for second in names[i + 1 :]:
+            if abs(len(first) - len(second)) > 2 or edit_distance(first, second, 3) > 2:
+                continue
+            a_path, a_line, a_name = forbund_files[first][0]
+            b_path, b_line, b_name = forbund_files[second][0]
+            bank.problems.warning(
+                b_path, b_line,
+                f"förbundet '{b_name}' liknar '{a_name}' i {a_path}:{a_line} — är det samma förbund? Stava i så fall likadant",
+            )

@@ -1,0 +1,134 @@
+"""Rules that span several fields of one file (the contract's cross-field rules).
+
+They read the raw front-matter defensively, so they still run and report
+when some unrelated field in the same file is broken.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from ..datum import Datum, try_parse
+from ..frontmatter import Parsed
+from ..problems import ProblemList
+
+
+def _get(data, *keys):
+    for key in keys:
+        if isinstance(data, dict):
+            data = data.get(key)
+        elif isinstance(data, list) and isinstance(key, int) and 0 <= key < len(data):
+            data = data[key]
+        else:
+            return None
+    return data
+
+
+def _items(value) -> list:
+    return value if isinstance(value, list) else []
+
+
+def _int(value) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def check_projekt(parsed: Parsed, path: str, problems: ProblemList, today: dt.date) -> None:
+    data = parsed.data
+    line = parsed.line_of
+    status = data.get("status")
+    start = try_parse(_get(data, "period", "start"))
+    slut = try_parse(_get(data, "period", "slut"))
+    finished = status in ("avslutat", "avbrutet")
+
+    if finished and _get(data, "period", "slut") is None and isinstance(data.get("period"), dict):
+        problems.error(path, line(("period",)), f"period.slut krävs när status är '{status}'")
+    if start and slut and slut.is_before(start):
+        problems.error(path, line(("period", "slut")), f"period.slut ({slut}) ligger före period.start ({start})")
+
+    if status != "planerat" and "resultat" not in data and status is not None:
+        problems.error(path, 1, f"fältet 'resultat' krävs när status är '{status}' (bara planerade projekt saknar resultat)")
+
+    resultat = data.get("resultat")
+    deltagare = _int(_get(resultat, "deltagare"))
+    arbete, studier = _int(_get(resultat, "till_arbete")), _int(_get(resultat, "till_studier"))
+    if deltagare is not None and (arbete or 0) + (studier or 0) > deltagare:
+        where = ("resultat", "till_studier") if studier is not None else ("resultat", "till_arbete")
+        problems.error(
+            path,
+            line(where),
+            f"till_arbete + till_studier ({(arbete or 0) + (studier or 0)}) är fler än deltagare ({deltagare})",
+        )
+
+    _check_degree_evidence(parsed, path, problems)
+
+    for key in ("implementerad_hos", "beslut"):
+        for index, item in enumerate(_items(_get(data, "framgång", key))):
+            year = _int(_get(item, "år"))
+            if start and year is not None and year < start.year:
+                problems.error(
+                    path,
+                    line(("framgång", key, index, "år")),
+                    f"framgång.{key}[{index + 1}].år ({year}) ligger före projektets start ({start})",
+                )
+
+    if finished and not _items(data.get("lärdomar")):
+        problems.error(path, line(("lärdomar",)) if "lärdomar" in data else 1,
+                       f"minst en lärdom krävs när status är '{status}' — vad skulle andra behöva veta?")
+    if status == "avbrutet" and not data.get("avbrottsorsak"):
+        problems.error(path, 1, "fältet 'avbrottsorsak' krävs när status är 'avbrutet': berätta varför projektet avbröts")
+
+    _check_currency(data, parsed, path, problems, today, start, slut)
+
+
+def _check_degree_evidence(parsed: Parsed, path: str, problems: ProblemList) -> None:
+    data = parsed.data
+    grad = _get(data, "framgång", "grad")
+    where = parsed.line_of(("framgång", "grad"))
+    if grad == 1 and not isinstance(data.get("resultat"), dict):
+        problems.error(path, where, "grad 1 kräver ett ifyllt 'resultat': vad hände med deltagarna?")
+    if grad == 2 and not _items(_get(data, "framgång", "implementerad_hos")):
+        problems.error(
+            path, where,
+            "grad 2 kräver 'framgång.implementerad_hos': vilken organisation använder metoden efter projektet?",
+        )
+    if grad == 3:
+        if not _items(_get(data, "framgång", "beslut")):
+            problems.error(path, where, "grad 3 kräver 'framgång.beslut': vilket systemförändrande beslut fattades?")
+        if not _items(data.get("systemfel")):
+            problems.error(path, where, "grad 3 kräver minst ett observerat systemfel under 'systemfel'")
+
+
+def _check_currency(data, parsed, path, problems, today, start: Datum | None, slut: Datum | None) -> None:
+    """Warnings that keep the bank current (a clearinghouse-style re-review)."""
+    status = data.get("status")
+    if status == "pågående" and slut and slut.last_day < today:
+        problems.warning(
+            path, parsed.line_of(("status",)),
+            f"projektet är 'pågående' men period.slut ({slut}) har passerat — uppdatera status och resultat",
+        )
+    if status == "planerat" and start and start.first_day < today - dt.timedelta(days=365):
+        problems.warning(
+            path, parsed.line_of(("status",)),
+            f"projektet är 'planerat' men skulle ha startat {start} — har det startat, eller ska det strykas?",
+        )
+
+
+def check_systemfel(parsed: Parsed, path: str, problems: ProblemList) -> None:
+    data = parsed.data
+    historik = _items(data.get("historik"))
+    previous = None
+    for index, entry in enumerate(historik):
+        datum = try_parse(_get(entry, "datum"))
+        if datum and previous and datum.first_day < previous.first_day:
+            problems.error(
+                path, parsed.line_of(("historik", index, "datum")),
+                f"historik ska stå i datumordning: {datum} kommer efter {previous}",
+            )
+        previous = datum or previous
+    if historik:
+        last = _get(historik[-1], "status")
+        if isinstance(last, str) and data.get("status") != last:
+            problems.error(
+                path, parsed.line_of(("status",)),
+                f"status ('{data.get('status')}') ska vara samma som sista händelsen i historik ('{last}')",
+            )

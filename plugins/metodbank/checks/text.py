@@ -1,0 +1,76 @@
+"""Rules on the raw text of a file: personal identity numbers and unsafe HTML."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from ..problems import ProblemList
+
+# 10 or 12 digits, optionally with - or + before the last four.
+_PNR = re.compile(r"(?<![\d-])(\d{2})?(\d{2})(\d{2})(\d{2})([-+]?)(\d{3})(\d)(?![\d])")
+
+
+def luhn_ok(digits: str) -> bool:
+    total = 0
+    for index, char in enumerate(digits):
+        value = int(char) * (2 if index % 2 == 0 else 1)
+        total += value - 9 if value > 9 else value
+    return total % 10 == 0
+
+
+def _valid_date_part(yy: str, mm: str, dd: str) -> bool:
+    month, day = int(mm), int(dd)
+    if not 1 <= month <= 12:
+        return False
+    if 61 <= day <= 91:  # samordningsnummer: day + 60
+        day -= 60
+    if not 1 <= day <= 31:
+        return False
+    try:  # Feb 30 is no date, whatever the century
+        dt.date(2000 + int(yy) if int(yy) < 50 else 1900 + int(yy), month, day)
+    except ValueError:
+        return day <= 28
+    return True
+
+
+def find_identity_numbers(text: str):
+    """Yield (line, kind) for every valid personnummer/samordningsnummer in ``text``."""
+    for match in _PNR.finditer(text):
+        century, yy, mm, dd, _sep, serial, check = match.groups()
+        if not _valid_date_part(yy, mm, dd):
+            continue
+        if not luhn_ok(yy + mm + dd + serial + check):
+            continue
+        kind = "samordningsnummer" if int(dd) > 60 else "personnummer"
+        yield text.count("\n", 0, match.start()) + 1, kind
+
+
+def check_identity_numbers(text: str, path: str, problems: ProblemList) -> None:
+    for line, kind in find_identity_numbers(text):
+        problems.error(
+            path,
+            line,
+            f"raden innehåller ett {kind}: banken får aldrig innehålla deltagares personuppgifter — ta bort det",
+        )
+
+
+_UNSAFE_TAG = re.compile(r"<\s*(script|iframe|object|embed)\b", re.IGNORECASE)
+_HANDLER = re.compile(r"<[a-zA-Z][^>]*\son[a-zA-Z]+\s*=", re.IGNORECASE | re.DOTALL)
+_JS_LINK = re.compile(r"(?:\]\(\s*<?|href\s*=\s*[\"']?|src\s*=\s*[\"']?|<)\s*javascript:", re.IGNORECASE)
+
+
+def check_unsafe_html(body: str, first_line: int, path: str, problems: ProblemList) -> None:
+    def line_at(offset: int) -> int:
+        return first_line + body.count("\n", 0, offset)
+
+    for match in _UNSAFE_TAG.finditer(body):
+        problems.error(
+            path,
+            line_at(match.start()),
+            f"<{match.group(1).lower()}> är inte tillåtet i texten: skriv vanlig Markdown, länka i stället för att bädda in",
+        )
+    for match in _HANDLER.finditer(body):
+        problems.error(path, line_at(match.start()), "HTML med händelseattribut (on…=) är inte tillåtet i texten")
+    for match in _JS_LINK.finditer(body):
+        problems.error(path, line_at(match.start()), "länkar till 'javascript:' är inte tillåtna; länka till en https://-adress")

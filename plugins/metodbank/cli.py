@@ -1,0 +1,145 @@
+"""The command line: ``metodbank kontrollera | ny | sök | schema``.
+
+A thin adapter over the core: it parses arguments, calls the core and
+prints. Exit codes: 0 clean (warnings allowed), 1 content errors,
+2 usage errors.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from .bank import FOLDERS, load_bank
+from .vokabular import load_vocabularies
+
+EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
+
+
+class UsageError(Exception):
+    pass
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with Swedish usage errors (exit 2)."""
+
+    def error(self, message):
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_USAGE, f"metodbank: fel: {message}\n")
+
+
+def is_bank_root(path: Path) -> bool:
+    return path.is_dir() and any((path / folder).is_dir() for folder in FOLDERS)
+
+
+def find_root(start: Path) -> Path | None:
+    """The bank that holds ``start``: the nearest folder with mkdocs.yml or content folders."""
+    start = start.resolve()
+    for folder in [start, *start.parents] if start.is_dir() else list(start.parents):
+        if (folder / "mkdocs.yml").is_file() or is_bank_root(folder):
+            return folder
+    return None
+
+
+def config_for(root: Path, explicit: str | None) -> Path | None:
+    if explicit:
+        path = Path(explicit)
+        if not path.is_file():
+            raise UsageError(f"konfigurationsfilen '{explicit}' finns inte")
+        return path
+    candidate = root / "mkdocs.yml"
+    return candidate if candidate.is_file() else None
+
+
+def _progress_printer(enabled: bool):
+    """Progress on a terminal, silence in CI logs unless asked for."""
+    if not enabled:
+        return None
+
+    def show(done: int, total: int) -> None:
+        if done == total or done % 250 == 0:
+            print(f"\rkontrollerar {done}/{total} filer …", end="" if done < total else "\n", file=sys.stderr, flush=True)
+
+    return show
+
+
+def cmd_kontrollera(args) -> int:
+    targets = [Path(p) for p in args.paths] or [Path.cwd()]
+    for target in targets:
+        if not target.exists():
+            raise UsageError(f"'{target}' finns inte")
+    by_root: dict[Path, list[Path]] = {}
+    for target in targets:
+        root = target.resolve() if is_bank_root(target) else find_root(target)
+        if root is None:
+            raise UsageError(
+                f"'{target}' ligger inte i en metodbank: ange mappen som innehåller projekt/, metoder/ och systemfel/"
+            )
+        by_root.setdefault(root, []).append(target.resolve())
+
+    show_progress = args.progress or (sys.stderr.isatty() and not os.environ.get("CI"))
+    problems = []
+    files = 0
+    for root, wanted in by_root.items():
+        vocab = load_vocabularies(config_for(root, args.config))
+        bank = load_bank(root, vocab, progress=_progress_printer(show_progress))
+        files += bank.files
+        whole = any(w == root for w in wanted)
+        for problem in bank.problems.sorted():
+            absolute = Path(problem.path).resolve() if Path(problem.path).is_absolute() else (Path.cwd() / problem.path).resolve()
+            if whole or any(absolute == w or w in absolute.parents for w in wanted):
+                problems.append(problem)
+    problems.sort()
+    github = args.github or os.environ.get("GITHUB_ACTIONS") == "true"
+    for problem in problems:
+        print(problem.format())
+        if github:
+            print(problem.github_annotation())
+    errors = sum(1 for p in problems if p.is_error)
+    warnings = len(problems) - errors
+    if not args.quiet:
+        summary = f"{files} filer kontrollerade: {errors} fel, {warnings} varningar"
+        print(("✔ " if not errors else "✘ ") + summary, file=sys.stderr)
+    return EXIT_CONTENT if errors else EXIT_OK
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="metodbank", description="Metodbanken: kontrollera, skapa och sök i innehållet.")
+    parser.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
+    sub = parser.add_subparsers(dest="command", metavar="KOMMANDO", parser_class=_Parser)
+
+    check = sub.add_parser("kontrollera", help="kontrollera innehållet mot innehållsmodellen")
+    check.add_argument("paths", nargs="*", metavar="SÖKVÄG", help="filer eller mappar (standard: aktuell mapp)")
+    check.add_argument("--config", metavar="MKDOCS_YML", help="mkdocs.yml med vokabulär (standard: bankens egen)")
+    check.add_argument("--github", action="store_true", help="skriv även GitHub-annoteringar (automatiskt i GitHub Actions)")
+    check.add_argument("--progress", action="store_true", help="visa förlopp även när utdata inte är en terminal")
+    check.add_argument("-q", "--quiet", action="store_true", help="ingen sammanfattning")
+    check.set_defaults(handler=cmd_kontrollera)
+
+    from . import cli_extra
+
+    cli_extra.register(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "handler", None):
+        parser.print_help()
+        return EXIT_USAGE
+    try:
+        return args.handler(args)
+    except UsageError as exc:
+        print(f"metodbank: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return EXIT_OK
+
+
+if __name__ == "__main__":
+    sys.exit(main())

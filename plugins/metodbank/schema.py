@@ -1,0 +1,73 @@
+"""JSON Schema for the three file types, generated from :mod:`metodbank.model`.
+
+The schemas let editors with a YAML language server complete field names and
+vocabulary values; the browser form validates against them too. They are
+committed under ``schema/``; a test fails when they drift from the model.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from .model import KINDS
+from .vokabular import Vocabularies, load_vocabularies
+
+SCHEMA_BASE = "https://metodbanken.example/schema"
+FILE_NAMES = {kind: f"{kind}.schema.json" for kind in KINDS}
+
+
+def _fill_vocabularies(node, vocab: Vocabularies):
+    if isinstance(node, dict):
+        name = node.pop("x-vokabular", None)
+        extra = node.pop("x-vokabular-extra", [])
+        if name is not None and vocab.keys(name):
+            keys = vocab.keys(name) + extra
+            if "anyOf" in node:  # förbund: a name or a list of names
+                for option in node["anyOf"]:
+                    target = option.get("items", option)
+                    target["enum"] = keys + list(vocab.terms[name].values())
+            else:
+                node["enum"] = keys
+                node["x-etiketter"] = {k: vocab.label(name, k) for k in keys}
+        for value in node.values():
+            _fill_vocabularies(value, vocab)
+    elif isinstance(node, list):
+        for value in node:
+            _fill_vocabularies(value, vocab)
+    return node
+
+
+def generate(kind: str, vocab: Vocabularies | None = None) -> dict:
+    vocab = vocab or Vocabularies()
+    schema = KINDS[kind].model_json_schema(mode="validation")
+    schema = _fill_vocabularies(schema, vocab)
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": f"{SCHEMA_BASE}/{FILE_NAMES[kind]}",
+        **schema,
+    }
+
+
+def render(kind: str, vocab: Vocabularies | None = None) -> str:
+    return json.dumps(generate(kind, vocab), ensure_ascii=False, indent=2) + "\n"
+
+
+def write_all(folder: Path, vocab: Vocabularies | None = None) -> list[Path]:
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for kind in KINDS:
+        path = folder / FILE_NAMES[kind]
+        path.write_text(render(kind, vocab), encoding="utf-8")
+        written.append(path)
+    return written
+
+
+def cmd_schema(args) -> int:
+    from .cli import config_for, find_root
+
+    root = find_root(Path.cwd()) or Path.cwd()
+    vocab = load_vocabularies(config_for(root, args.config))
+    for path in write_all(Path(args.mapp), vocab):
+        print(path)
+    return 0
