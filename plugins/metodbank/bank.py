@@ -138,7 +138,8 @@ def load_document(kind, source: Path, shown: str, slug, problems: ProblemList, c
         problems.error(shown, 1, f"filen kan inte läsas: {exc.strerror}")
         return None, None
     if len(raw) > MAX_BYTES:
-        problems.error(shown, 1, f"filen är för stor ({len(raw) // 1000} kB, högst 1000 kB): korta texten eller länka till bilagor")
+        size = -(-len(raw) // 1000)  # rounded up, so a file just over the limit never reads "1000 kB, högst 1000 kB"
+        problems.error(shown, 1, f"filen är för stor ({size} kB, högst {MAX_BYTES // 1000} kB): korta texten eller länka till bilagor")
         return None, None
     try:
         content = raw.decode("utf-8")

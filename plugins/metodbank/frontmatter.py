@@ -74,6 +74,7 @@ class _Builder:
     OFFSET = 2  # YAML line 0 is file line 2 (line 1 is the opening '---')
 
     def __init__(self, yaml_text: str):
+        self.yaml_text = yaml_text
         self.loader = _LOADER(yaml_text)
         self.lines: dict = {}
         self.duplicates: list = []
@@ -83,9 +84,9 @@ class _Builder:
         try:
             node = self.loader.get_single_node()
         except yaml.MarkedYAMLError as exc:
-            mark = exc.problem_mark or exc.context_mark
+            mark = _error_mark(exc, self.yaml_text)
             line = mark.line + self.OFFSET if mark else 1
-            raise FrontMatterError(line, f"YAML-fel i front-matter: {_explain(exc)}") from None
+            raise FrontMatterError(line, f"YAML-fel i front-matter: {_explain(exc, self.yaml_text)}") from None
         except yaml.YAMLError as exc:
             raise FrontMatterError(1, f"YAML-fel i front-matter: {exc}") from None
         finally:
@@ -130,25 +131,59 @@ class _Builder:
         try:
             return _nfc(self.loader.construct_object(node, deep=True))
         except (yaml.YAMLError, ValueError, TypeError, OverflowError) as exc:
-            raise FrontMatterError(
-                node.start_mark.line + self.OFFSET, f"värdet '{node.value}' kan inte läsas ({exc})"
-            ) from None
+            if node.tag == _TIMESTAMP:
+                # Looks like a date but is none (2019-02-30): keep the text, so
+                # the date check explains it in Swedish at the field.
+                return _nfc(node.value)
+            tag = node.tag.replace("tag:yaml.org,2002:", "!!")
+            if isinstance(exc, yaml.constructor.ConstructorError) and "could not determine a constructor" in str(exc):
+                message = f"taggen '{tag}' är inte tillåten: ta bort den och skriv bara värdet"
+            else:
+                message = f"värdet '{node.value}' passar inte taggen '{tag}': ta bort taggen eller rätta värdet"
+            raise FrontMatterError(node.start_mark.line + self.OFFSET, message) from None
+
+
+_TIMESTAMP = "tag:yaml.org,2002:timestamp"
 
 
 _EXPLAIN = {
-    "mapping values are not allowed here": "ett kolon på fel ställe — sätt citattecken runt text som innehåller ': '",
+    # Messages of both libyaml (CSafeLoader) and the pure-Python loader.
+    "mapping values are not allowed": "ett kolon på fel ställe — sätt citattecken runt text som innehåller ': '",
     "could not find expected ':'": "en rad saknar ':' efter fältnamnet",
-    "found character '\\t' that cannot start any token": "tabbtecken är inte tillåtna — använd mellanslag för indrag",
+    "found a tab character": "tabbtecken är inte tillåtna — använd mellanslag för indrag",
     "did not find expected key": "indraget stämmer inte med raderna ovanför",
-    "found undefined alias": "okänd alias (*namn)",
+    "did not find expected '-' indicator": "indraget stämmer inte med raderna ovanför",
+    "expected ',' or ']'": "en lista inom [ ] stängs aldrig, eller så saknas ett kommatecken mellan värdena",
+    "expected ',' or '}'": "en grupp inom { } stängs aldrig, eller så saknas ett kommatecken mellan fälten",
+    "found undefined alias": "okänt alias (*namn): det finns inget ankare (&namn) med det namnet ovanför",
+    "found unknown escape character": "okänt tecken efter \\ inom \"citattecken\" — använd 'enkla citattecken' i stället",
+    "expected hexdecimal number": "okänt tecken efter \\ inom \"citattecken\" — använd 'enkla citattecken' i stället",
+    "expected alphabetic or numeric character": "tecknen & och * ska följas av ett namn — sätt citattecken runt texten",
 }
 
 
-def _explain(exc: yaml.MarkedYAMLError) -> str:
+def _error_mark(exc: yaml.MarkedYAMLError, yaml_text: str):
+    """Where to point: the problem, unless the parser only noticed it at the
+    end of the front-matter (an unclosed quote or bracket) — then where the
+    unclosed thing began."""
+    mark = exc.problem_mark or exc.context_mark
+    if exc.context_mark is not None and mark is not None and mark.line >= len(yaml_text.splitlines()):
+        return exc.context_mark
+    return mark
+
+
+def _explain(exc: yaml.MarkedYAMLError, yaml_text: str = "") -> str:
     problem = str(exc.problem or exc)
+    if "while scanning a quoted scalar" in str(exc.context or "") and "end of stream" in problem:
+        return "ett citattecken stängs aldrig"
+    if "cannot start any token" in problem:
+        mark = exc.problem_mark
+        lines = yaml_text.splitlines()
+        char = lines[mark.line][mark.column : mark.column + 1] if mark and mark.line < len(lines) else ""
+        if char == "\t" or not char:
+            return _EXPLAIN["found a tab character"]
+        return f"tecknet '{char}' kan inte inleda ett värde — sätt citattecken runt värdet"
     for needle, swedish in _EXPLAIN.items():
         if needle in problem:
             return swedish
-    if "while scanning a quoted scalar" in str(exc.context or ""):
-        return "ett citattecken stängs aldrig"
     return f"{problem} (kontrollera indrag, kolon och citattecken)"

@@ -20,6 +20,7 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    PlainSerializer,
     PlainValidator,
     Strict,
     StringConstraints,
@@ -121,6 +122,7 @@ def _parse_datum(value: Any) -> Datum:
 DatumFält = Annotated[
     Datum,
     PlainValidator(_parse_datum),
+    PlainSerializer(str, return_type=str),
     WithJsonSchema(
         {
             "anyOf": [
@@ -139,10 +141,13 @@ def Val(*values):
     def guard(value: Any) -> Any:
         if value not in values or isinstance(value, bool):
             shown = ", ".join(str(x) for x in values)
+            hint = did_you_mean(value, values)
+            if isinstance(value, str) and value.strip() in {str(x) for x in values if not isinstance(x, str)}:
+                hint = " — skriv talet utan citattecken"  # grad: "1" is text, not the number 1
             raise PydanticCustomError(
                 "val",
                 "'{value}' är inte tillåtet. Tillåtna värden: {shown}{hint}",
-                {"value": value, "hint": did_you_mean(value, values), "shown": shown},
+                {"value": value, "hint": hint, "shown": shown},
             )
         return value
 
@@ -191,8 +196,8 @@ def _check_forbund(value: str, info: ValidationInfo) -> str:
             choices = list(names.values())
             raise PydanticCustomError(
                 "förbund",
-                "'{value}' finns inte bland förbunden i mkdocs.yml{hint}",
-                {"value": value, "hint": did_you_mean(value, choices + list(names))},
+                "'{value}' finns inte bland förbunden i mkdocs.yml. Tillåtna värden: {allowed} (eller förbundets namn som det står där){hint}",
+                {"value": value, "hint": did_you_mean(value, choices + list(names)), "allowed": ", ".join(names)},
             )
     return value
 

@@ -21,10 +21,11 @@ def _reference(bank, kind: str, slug: str, path: str, line: int, field: str) -> 
     hint = f" Menade du '{best}'?" if best else ""
     what = "metod" if kind == "metoder" else "systemfel"
     definite = "metoden" if kind == "metoder" else "systemfelet"
+    new = "Är den ny? Skapa den" if kind == "metoder" else "Är det nytt? Skapa det"  # en metod, ett systemfel
     bank.problems.error(
         path, line,
         f"{field}: {definite} '{slug}' finns inte (ingen fil {kind}/{slug}.md).{hint} "
-        f"Är den ny? Skapa den med: metodbank ny {what} {slug}",
+        f"{new} med: metodbank ny {what} {slug}",
     )
 
 

@@ -8,7 +8,7 @@ from pydantic import BaseModel, ValidationError
 
 from ..frontmatter import Parsed
 from ..problems import ProblemList
-from ..suggest import did_you_mean
+from ..suggest import did_you_mean, nearest
 
 
 def field_names(model: type[BaseModel]) -> set[str]:
@@ -36,13 +36,21 @@ def _models_in(annotation) -> list[type[BaseModel]]:
 
 
 def describe(loc) -> str:
-    """``('systemfel', 0, 'id')`` → ``systemfel[1].id`` (lists counted from 1)."""
-    text = ""
+    """``('systemfel', 0, 'id')`` → ``systemfel[1].id`` (lists counted from 1).
+
+    A wrong key in a map is reported at the map:
+    ``('utfall_kr', 'kommunen', '[key]')`` → ``utfall_kr``.
+    """
+    parts: list = []
     for part in loc:
+        if part == "[key]":
+            parts = parts[:-1]
+        else:
+            parts.append(part)
+    text = ""
+    for part in parts:
         if isinstance(part, int):
             text += f"[{part + 1}]"
-        elif part == "[key]":
-            continue
         else:
             text += ("." if text else "") + str(part)
     return text or "front-matter"
@@ -54,15 +62,15 @@ def _message(error: dict, known_fields: set[str]) -> str:
     name = describe(loc)
     value = error.get("input")
     ctx = error.get("ctx") or {}
-    if kind in {"val", "vokabular", "svenskt_tal", "datum", "länk", "slug", "förbund"}:
-        return f"{name}: {error['msg']}"
     if kind == "missing":
         return f"fältet '{name}' saknas men krävs"
     if kind == "extra_forbidden":
         field = str(loc[-1])
         return f"okänt fält '{field}'{did_you_mean(field, known_fields, 0.5)}"
-    if value is None:
-        return f"'{name}' saknar värde: fyll i det eller ta bort raden"
+    if value is None:  # 'status:' with nothing after it
+        return f"'{name}' saknar värde: fyll i det (eller ta bort raden om fältet inte krävs)"
+    if kind in {"val", "vokabular", "svenskt_tal", "datum", "länk", "slug", "förbund"}:
+        return f"{name}: {error['msg']}"
     if kind == "string_type":
         hint = " (sätt citattecken runt värdet)" if isinstance(value, (bool, int, float)) else ""
         return f"'{name}' ska vara text{hint}"
@@ -98,6 +106,37 @@ def validate_fields(model: type[BaseModel], parsed: Parsed, path: str, problems:
         return model.model_validate(parsed.data, context=context)
     except ValidationError as exc:
         known = field_names(model)
-        for error in exc.errors(include_url=False):
+        errors = [_shown_loc(error, parsed.data) for error in exc.errors(include_url=False)]
+        # A misspelt field ('malgrupp') is one problem, not two: its
+        # "okänt fält … menade du 'målgrupp'?" replaces "'målgrupp' saknas".
+        misspelt = {
+            tuple(e["loc"][:-1]) + (nearest(e["loc"][-1], known, 0.5),)
+            for e in errors
+            if e["type"] == "extra_forbidden"
+        }
+        for error in errors:
+            if error["type"] == "missing" and tuple(error["loc"]) in misspelt:
+                continue
             problems.error(path, parsed.line_of(error["loc"]), _message(error, known))
         return None
+
+
+def _shown_loc(error: dict, data) -> dict:
+    """Drop the list index pydantic adds to a single value that may also be a
+    list (``förbund: X`` is read as ``[X]``), so the message says ``förbund``."""
+    loc = tuple(error["loc"])
+    for end in range(1, len(loc)):
+        if isinstance(loc[end], int) and isinstance(_raw(data, loc[:end]), str):
+            return {**error, "loc": loc[:end] + loc[end + 1 :]}
+    return error
+
+
+def _raw(data, loc):
+    for part in loc:
+        if isinstance(data, dict) and part in data:
+            data = data[part]
+        elif isinstance(data, list) and isinstance(part, int) and 0 <= part < len(data):
+            data = data[part]
+        else:
+            return None
+    return data

@@ -98,19 +98,19 @@ def _check_degree_evidence(parsed: Parsed, path: str, problems: ProblemList) -> 
             problems.error(path, where, "grad 3 kräver minst ett observerat systemfel under 'systemfel'")
 
 
-def _check_currency(data, parsed, path, problems, today, start: Datum | None, slut: Datum | None) -> None:
-    """Warnings that keep the bank current (a clearinghouse-style re-review)."""
-    status = data.get("status")
+def stale_reason(status, start: Datum | None, slut: Datum | None, today: dt.date) -> str | None:
+    """Why a project's write-up looks out of date, or None (clearinghouse-style re-review)."""
     if status == "pågående" and slut and slut.last_day < today:
-        problems.warning(
-            path, parsed.line_of(("status",)),
-            f"projektet är 'pågående' men period.slut ({slut}) har passerat — uppdatera status och resultat",
-        )
+        return f"projektet är 'pågående' men period.slut ({slut}) har passerat — uppdatera status och resultat"
     if status == "planerat" and start and start.first_day < today - dt.timedelta(days=365):
-        problems.warning(
-            path, parsed.line_of(("status",)),
-            f"projektet är 'planerat' men skulle ha startat {start} — har det startat, eller ska det strykas?",
-        )
+        return f"projektet är 'planerat' men skulle ha startat {start} — har det startat, eller ska det strykas?"
+    return None
+
+
+def _check_currency(data, parsed, path, problems, today, start: Datum | None, slut: Datum | None) -> None:
+    reason = stale_reason(data.get("status"), start, slut, today)
+    if reason:
+        problems.warning(path, parsed.line_of(("status",)), reason)
 
 
 def check_systemfel(parsed: Parsed, path: str, problems: ProblemList) -> None:

@@ -56,8 +56,16 @@ def check_identity_numbers(text: str, path: str, problems: ProblemList) -> None:
 
 
 _UNSAFE_TAG = re.compile(r"<\s*(script|iframe|object|embed)\b", re.IGNORECASE)
-_HANDLER = re.compile(r"<[a-zA-Z][^>]*\son[a-zA-Z]+\s*=", re.IGNORECASE | re.DOTALL)
-_JS_LINK = re.compile(r"(?:\]\(\s*<?|href\s*=\s*[\"']?|src\s*=\s*[\"']?|<)\s*javascript:", re.IGNORECASE)
+_HANDLER = re.compile(r"<[a-zA-Z][^>]*\s(on[a-zA-Z]+\s*=)", re.IGNORECASE | re.DOTALL)
+# 'javascript:' as a browser reads it: the colon may be an entity (&#58;, &colon;).
+_JS_SCHEME = r"javascript(?::|&colon;|&#0*58;?|&#x0*3a;?)"
+_JS_LINK = re.compile(
+    r"(?:\]\(\s*<?"  # [text](javascript:…)
+    r"|^[ ]{0,3}\[[^\]]+\]:\s*<?"  # [ref]: javascript:…
+    r"|[\w:-]+\s*=\s*[\"']?"  # href=, src=, action=, xlink:href= …
+    r"|<)\s*" + _JS_SCHEME,
+    re.IGNORECASE | re.MULTILINE,
+)
 
 
 def check_unsafe_html(body: str, first_line: int, path: str, problems: ProblemList) -> None:
@@ -71,6 +79,6 @@ def check_unsafe_html(body: str, first_line: int, path: str, problems: ProblemLi
             f"<{match.group(1).lower()}> är inte tillåtet i texten: skriv vanlig Markdown, länka i stället för att bädda in",
         )
     for match in _HANDLER.finditer(body):
-        problems.error(path, line_at(match.start()), "HTML med händelseattribut (on…=) är inte tillåtet i texten")
+        problems.error(path, line_at(match.start(1)), "HTML med händelseattribut (on…=) är inte tillåtet i texten")
     for match in _JS_LINK.finditer(body):
         problems.error(path, line_at(match.start()), "länkar till 'javascript:' är inte tillåtna; länka till en https://-adress")

@@ -1,0 +1,13 @@
+"""Options of the ``metodbank`` plugin in ``mkdocs.yml``."""
+
+from mkdocs.config import base
+from mkdocs.config import config_options as c
+
+
+class MetodbankConfig(base.Config):
+    # Extends or overrides the shipped vocabularies (målgrupp, parter, kategori, förbund).
+    vokabular = c.Type(dict, default={})
+    # Repository whose "create new file" page the submission form opens; empty hides it.
+    repo_url = c.Type(str, default="")
+    # Folder holding projekt/, metoder/ and systemfel/; default: the folder of mkdocs.yml.
+    innehall = c.Optional(c.Type(str))

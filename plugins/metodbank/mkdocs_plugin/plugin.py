@@ -1,0 +1,88 @@
+"""``metodbank`` MkDocs plugin: a thin adapter over the core.
+
+MkDocs refuses a ``docs_dir`` that is the config's own folder, so the
+content folders (``projekt/``, ``metoder/``, ``systemfel/``) live beside
+``docs/`` and their pages are added in ``on_files`` as generated files.
+Nothing here knows the content model beyond calling the core.
+"""
+
+from __future__ import annotations
+
+import logging
+from importlib import resources
+from pathlib import Path
+
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin
+from mkdocs.structure.files import File, Files, InclusionLevel
+
+from ..bank import FOLDERS, load_bank
+from ..derive import derive
+from ..exports import data_files
+from ..site.pages import Generator, SiteOptions
+from ..vokabular import Vocabularies
+from .config import MetodbankConfig
+
+log = logging.getLogger("mkdocs.plugins.metodbank")
+
+KEY_FIGURES_MARKER = "<!-- metodbank:nyckeltal -->"
+ASSETS = ("metodbank.css", "metodbank.js")
+ASSET_DIR = "assets/metodbank"
+
+
+class MetodbankPlugin(BasePlugin[MetodbankConfig]):
+    supports_multiple_instances = False
+
+    def on_config(self, config):
+        if not config.use_directory_urls:
+            raise PluginError("metodbank: use_directory_urls måste vara på (sidorna länkar till /projekt/<slug>/)")
+        base = Path(config.config_file_path).parent
+        self.root = (base / self.config.innehall) if self.config.innehall else base
+        self.vocab = Vocabularies.from_config(self.config.vokabular)
+        for name in ASSETS:
+            target = config.extra_css if name.endswith(".css") else config.extra_javascript
+            if f"{ASSET_DIR}/{name}" not in target:
+                target.append(f"{ASSET_DIR}/{name}")
+        return config
+
+    def on_files(self, files: Files, config) -> Files:
+        bank = load_bank(self.root, self.vocab)
+        if not bank.ok:
+            listing = "\n".join(p.format() for p in bank.problems.sorted())
+            raise PluginError(
+                f"Innehållet har {len(bank.problems.errors)} fel – rätta dem och bygg igen:\n{listing}"
+            )
+        for problem in bank.problems.warnings:
+            log.info(problem.format())
+        self.derived = derive(bank)
+        self.generator = Generator(self.derived, SiteOptions(repo_url=self.config.repo_url))
+        generated = {page.src_uri: page.content for page in self.generator.pages()}
+        generated.update(data_files(self.derived))
+        for name in ASSETS:
+            generated[f"{ASSET_DIR}/{name}"] = resources.files("metodbank").joinpath("assets", name).read_text("utf-8")
+        for src_uri, content in generated.items():
+            existing = files.get_file_from_path(src_uri)
+            if existing is not None:
+                files.remove(existing)
+            # Per-item pages are reached through the generated listings, never
+            # the nav (mkdocs-material renders the whole nav into every page).
+            inclusion = InclusionLevel.NOT_IN_NAV if _is_item_page(src_uri) else InclusionLevel.UNDEFINED
+            files.append(File.generated(config, src_uri, content=content, inclusion=inclusion))
+        return files
+
+    def on_page_markdown(self, markdown, page, config, files):
+        if KEY_FIGURES_MARKER in markdown:
+            markdown = markdown.replace(KEY_FIGURES_MARKER, self.generator.key_figures(page.file.src_uri))
+        return markdown
+
+    def on_serve(self, server, config, builder):
+        # Reload the preview when any content file changes, not only docs/.
+        for folder in FOLDERS:
+            path = self.root / folder
+            if path.is_dir():
+                server.watch(str(path))
+        return server
+
+
+def _is_item_page(src_uri: str) -> bool:
+    return src_uri.endswith(".md") and not src_uri.endswith("index.md") or src_uri.count("/") >= 2
