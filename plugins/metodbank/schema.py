@@ -38,10 +38,29 @@ def _fill_vocabularies(node, vocab: Vocabularies):
     return node
 
 
+# pydantic writes the bounds of ``Annotated[int, Strict(), ..., Field(ge=0)]``
+# under their Python names; JSON Schema (editors, the browser form) needs these.
+_BOUNDS = {"ge": "minimum", "le": "maximum", "gt": "exclusiveMinimum", "lt": "exclusiveMaximum"}
+
+
+def _standard_bounds(node):
+    if isinstance(node, dict):
+        if node.get("type") in ("integer", "number"):
+            for python_name, keyword in _BOUNDS.items():
+                if python_name in node:
+                    node[keyword] = node.pop(python_name)
+        for value in node.values():
+            _standard_bounds(value)
+    elif isinstance(node, list):
+        for value in node:
+            _standard_bounds(value)
+    return node
+
+
 def generate(kind: str, vocab: Vocabularies | None = None) -> dict:
     vocab = vocab or Vocabularies()
     schema = KINDS[kind].model_json_schema(mode="validation")
-    schema = _fill_vocabularies(schema, vocab)
+    schema = _standard_bounds(_fill_vocabularies(schema, vocab))
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": f"{SCHEMA_BASE}/{FILE_NAMES[kind]}",

@@ -19,6 +19,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from ..bank import FOLDERS, load_bank
 from ..derive import derive
 from ..exports import data_files
+from ..site import catalogue, pagefind
 from ..site.pages import Generator, SiteOptions
 from ..vokabular import Vocabularies
 from .config import MetodbankConfig
@@ -26,7 +27,8 @@ from .config import MetodbankConfig
 log = logging.getLogger("mkdocs.plugins.metodbank")
 
 KEY_FIGURES_MARKER = "<!-- metodbank:nyckeltal -->"
-ASSETS = ("metodbank.css", "metodbank.js")
+ASSETS = ("metodbank.css", "metodbank.js", "hitta.js")  # loaded on every page
+PAGE_ASSETS = ("sok.js",)  # loaded by the one page that needs it
 ASSET_DIR = "assets/metodbank"
 
 
@@ -39,6 +41,10 @@ class MetodbankPlugin(BasePlugin[MetodbankConfig]):
         base = Path(config.config_file_path).parent
         self.root = (base / self.config.innehall) if self.config.innehall else base
         self.vocab = Vocabularies.from_config(self.config.vokabular)
+        # Our theme overrides (the header search box) take precedence over the theme's.
+        overrides = str(resources.files("metodbank").joinpath("theme_overrides"))
+        if overrides not in config.theme.dirs:
+            config.theme.dirs.insert(0, overrides)
         for name in ASSETS:
             target = config.extra_css if name.endswith(".css") else config.extra_javascript
             if f"{ASSET_DIR}/{name}" not in target:
@@ -58,7 +64,8 @@ class MetodbankPlugin(BasePlugin[MetodbankConfig]):
         self.generator = Generator(self.derived, SiteOptions(repo_url=self.config.repo_url))
         generated = {page.src_uri: page.content for page in self.generator.pages()}
         generated.update(data_files(self.derived))
-        for name in ASSETS:
+        generated["data/katalog.json"] = catalogue.render(self.derived)
+        for name in ASSETS + PAGE_ASSETS:
             generated[f"{ASSET_DIR}/{name}"] = resources.files("metodbank").joinpath("assets", name).read_text("utf-8")
         for src_uri, content in generated.items():
             existing = files.get_file_from_path(src_uri)
@@ -74,6 +81,15 @@ class MetodbankPlugin(BasePlugin[MetodbankConfig]):
         if KEY_FIGURES_MARKER in markdown:
             markdown = markdown.replace(KEY_FIGURES_MARKER, self.generator.key_figures(page.file.src_uri))
         return markdown
+
+    def on_page_content(self, html, page, config, files):
+        return pagefind.wrap(html, page.file.src_uri, self.derived)
+
+    def on_post_build(self, config):
+        try:
+            pagefind.build_index(Path(config.site_dir))
+        except pagefind.PagefindError as exc:
+            raise PluginError(str(exc)) from None
 
     def on_serve(self, server, config, builder):
         # Reload the preview when any content file changes, not only docs/.

@@ -1,0 +1,18 @@
+/* Start Pagefind's search UI on /sok/ and run the query from ?q= (the
+   header search box submits here). Swedish texts come from Pagefind's own
+   translations, chosen by <html lang="sv">. */
+(function () {
+  "use strict";
+  var box = document.getElementById("mb-sok");
+  if (!box || typeof PagefindUI === "undefined") return;
+  var ui = new PagefindUI({
+    element: "#mb-sok",
+    bundlePath: box.getAttribute("data-bundle"),
+    showImages: false,
+    showSubResults: false,
+    resetStyles: false,
+    autofocus: true
+  });
+  var query = new URLSearchParams(window.location.search).get("q");
+  if (query) ui.triggerSearch(query);
+})();
