@@ -8,12 +8,16 @@ Loading never raises for bad content: every problem becomes a
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
+import multiprocessing
 import os
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import model
+from .cache import ContentCache
 from .checks import bankwide, rules, text
 from .checks.fields import validate_fields
 from .frontmatter import FrontMatterError, parse
@@ -60,6 +64,8 @@ class Bank:
     # (kind, slug, shown path, Parsed): bank-wide rules check these, so a file
     # with one broken field still gets its references checked.
     parsed: list = field(default_factory=list, repr=False)
+    cache_hits: int = 0
+    cache_misses: int = 0
 
     def documents(self, kind: str) -> dict[str, Document]:
         return getattr(self, kind)
@@ -81,37 +87,121 @@ def content_files(root: Path) -> list[tuple[str, Path]]:
     return found
 
 
-def display_path(path: Path, root: Path) -> str:
-    """Paths in messages are relative to the working directory when possible,
-    so that editors and GitHub annotations can jump to them."""
-    for base in (Path.cwd(), root):
-        try:
-            return path.resolve().relative_to(base.resolve()).as_posix()
-        except ValueError:
-            continue
-    return path.as_posix()
+def display_base(root: Path) -> Path:
+    """The folder paths in messages are relative to: the working directory
+    when the bank is inside it (editors and GitHub annotations can then jump
+    to them), else the bank root."""
+    cwd, root = Path.cwd().resolve(), Path(root).resolve()
+    return cwd if root == cwd or cwd in root.parents else root
 
 
-def load_bank(root: Path, vocab: Vocabularies | None = None, today: dt.date | None = None, progress=None) -> Bank:
+def display_path(path: Path, base: Path) -> str:
+    try:
+        return path.relative_to(base).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+# Below this many files a process pool costs more than it saves.
+PARALLEL_THRESHOLD = 400
+
+
+def load_bank(root: Path, vocab: Vocabularies | None = None, today: dt.date | None = None, progress=None,
+              workers: int | None = None, check_only: bool = False, cache_dir: Path | None = None) -> Bank:
+    """Read and check every content file under ``root``; never raises for bad content.
+
+    ``check_only`` keeps no documents, only problems: the checker then parses
+    in parallel processes that send back a few bytes per file.
+    ``cache_dir`` reuses the results for files whose bytes have not changed.
+    """
     root = Path(root)
     bank = Bank(root=root, vocab=vocab or Vocabularies())
     today = today or dt.date.today()
-    files = content_files(root)
+    base = display_base(root)
+    files = content_files(root.resolve())
     bank.files = len(files)
     seen_slugs: dict[tuple[str, str], str] = {}
-    context = {"vokabular": bank.vocab}
-    for number, (kind, source) in enumerate(files, 1):
-        if progress:
-            progress(number, len(files))
-        shown = display_path(source, root)
+    jobs = []
+    for kind, source in files:
+        shown = display_path(source, base)
         slug = _check_slug(source, shown, kind, seen_slugs, bank.problems)
-        parsed, document = load_document(kind, source, shown, slug, bank.problems, context, today)
+        jobs.append((kind, source, shown, slug))
+    if cache_dir is not None and not check_only:
+        results = _load_cached(jobs, bank.vocab, today, cache_dir, bank)
+    else:
+        results = _load_all(jobs, bank.vocab, today, workers if check_only else 1, check_only)
+    for number, (job, (parsed, document, problems)) in enumerate(zip(jobs, results), 1):
+        if progress:
+            progress(number, len(jobs))
+        kind, _source, shown, slug = job
+        bank.problems.extend(problems)
         if parsed is not None:
             bank.parsed.append((kind, slug, shown, parsed))
         if document is not None:
             bank.documents(kind)[slug] = document
     bankwide.check(bank)
     return bank
+
+
+def _load_cached(jobs, vocab: Vocabularies, today: dt.date, cache_dir: Path, bank: Bank):
+    # Results depend on the vocabularies and, for the currency warnings, on today.
+    salt = f"{today.isoformat()}|{sorted((k, sorted(v.items())) for k, v in vocab.terms.items())}"
+    cache = ContentCache(Path(cache_dir) / "dokument.pickle", salt)
+    context = {"vokabular": vocab}
+    results = []
+    for job in jobs:
+        kind, _source, shown, slug = job
+        key = f"{kind}|{shown}|{slug}"
+        digest = cache.digest(job[1])
+        entry = cache.get(key, digest)
+        if entry is None:
+            parsed, document, problems = _load_one(job, vocab, today)
+            # Plain data pickles and loads far faster than pydantic models, and
+            # re-validating a valid dict is cheap; problems are kept as found.
+            entry = (bankwide.slim(parsed) if parsed is not None else None, problems,
+                     None if document is None else (parsed.data, document.body, document.body_line, document.digest))
+            cache.put(key, digest, entry)
+            results.append((entry[0], document, problems))
+            continue
+        slim, problems, stored = entry
+        document = None
+        if stored is not None:
+            data, body, body_line, file_digest = stored
+            meta = model.KINDS[kind].model_validate(data, context=context)
+            document = Document(kind, slug, shown, meta, body, body_line, file_digest)
+        results.append((slim, document, problems))
+    cache.save()
+    bank.cache_hits, bank.cache_misses = cache.hits, cache.misses
+    return results
+
+
+def _load_one(job, vocab: Vocabularies, today: dt.date, check_only: bool = False):
+    kind, source, shown, slug = job
+    problems = ProblemList()
+    parsed, document = load_document(kind, source, shown, slug, problems, {"vokabular": vocab}, today)
+    if check_only:
+        return (bankwide.slim(parsed) if parsed is not None else None), None, problems
+    return parsed, document, problems
+
+
+def _load_all(jobs, vocab: Vocabularies, today: dt.date, workers: int | None, check_only: bool = False):
+    """Results in job order; parsed in a process pool for large banks (YAML
+    parsing is pure Python and CPU-bound, so threads would not help)."""
+    workers = workers if workers is not None else (os.cpu_count() or 1)
+    if workers <= 1 or len(jobs) < PARALLEL_THRESHOLD:
+        return (_load_one(job, vocab, today, check_only) for job in jobs)
+    context = multiprocessing.get_context("fork") if "fork" in multiprocessing.get_all_start_methods() else None
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context)
+    chunk = max(16, len(jobs) // (workers * 8))
+    return _drain(pool, pool.map(functools.partial(_load_one, vocab=vocab, today=today, check_only=check_only),
+                                 jobs, chunksize=chunk))
+
+
+def _drain(pool, results):
+    try:
+        yield from results
+    finally:
+        pool.shutdown()
 
 
 def _check_slug(source: Path, shown: str, kind: str, seen: dict, problems: ProblemList) -> str | None:
@@ -162,4 +252,4 @@ def load_document(kind, source: Path, shown: str, slug, problems: ProblemList, c
     if meta is None or slug is None:
         return parsed, None
     return parsed, Document(kind, slug, shown, meta, parsed.body, parsed.body_line,
-                            hashlib.sha256(raw).hexdigest(), parsed.lines)
+                            hashlib.sha256(raw).hexdigest())

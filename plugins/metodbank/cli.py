@@ -84,7 +84,7 @@ def cmd_kontrollera(args) -> int:
     files = 0
     for root, wanted in by_root.items():
         vocab = load_vocabularies(config_for(root, args.config))
-        bank = load_bank(root, vocab, progress=_progress_printer(show_progress))
+        bank = load_bank(root, vocab, progress=_progress_printer(show_progress), check_only=True)
         files += bank.files
         whole = any(w == root for w in wanted)
         for problem in bank.problems.sorted():

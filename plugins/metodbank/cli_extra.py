@@ -10,3 +10,5 @@ def register(sub) -> None:
     gen.add_argument("mapp", nargs="?", default="schema", help="målmapp (standard: schema/)")
     gen.add_argument("--config", metavar="MKDOCS_YML")
     gen.set_defaults(handler=schema.cmd_schema)
+    __import__("metodbank.new").new.register(sub)  # metodbank ny projekt|metod|systemfel <slug>
+    __import__("metodbank.search.cli", fromlist=["register"]).register(sub)

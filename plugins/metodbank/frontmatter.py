@@ -13,6 +13,9 @@ Loc = tuple  # a path into the data: ("resultat", "deltagare") or ("systemfel", 
 # libyaml's C parser when present: ~10x faster on large banks.
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
+_STR = "tag:yaml.org,2002:str"
+_INT = "tag:yaml.org,2002:int"
+
 MAX_NODES = 20_000  # guards against alias bombs ("billion laughs")
 
 
@@ -128,6 +131,12 @@ class _Builder:
     def scalar(self, node):
         if not isinstance(node, yaml.ScalarNode):
             raise FrontMatterError(node.start_mark.line + self.OFFSET, "fältnamn måste vara enkla ord")
+        # Fast paths for the two commonest tags (the composer has already
+        # resolved them); PyYAML's generic constructor dominates large banks.
+        if node.tag == _STR:
+            return _nfc(node.value)
+        if node.tag == _INT and node.value.isdigit() and not node.value.startswith("0"):
+            return int(node.value)
         try:
             return _nfc(self.loader.construct_object(node, deep=True))
         except (yaml.YAMLError, ValueError, TypeError, OverflowError) as exc:
@@ -163,12 +172,15 @@ _EXPLAIN = {
 
 
 def _error_mark(exc: yaml.MarkedYAMLError, yaml_text: str):
-    """Where to point: the problem, unless the parser only noticed it at the
-    end of the front-matter (an unclosed quote or bracket) — then where the
-    unclosed thing began."""
+    """Where to point: the problem, unless it is an unclosed quote or
+    bracket or a key without ':', which the parser only notices lines later
+    (often at the end of the front-matter) — then where that thing began."""
     mark = exc.problem_mark or exc.context_mark
-    if exc.context_mark is not None and mark is not None and mark.line >= len(yaml_text.splitlines()):
-        return exc.context_mark
+    if exc.context_mark is not None and mark is not None:
+        at_end = mark.line >= len(yaml_text.splitlines())
+        context = str(exc.context or "")
+        if at_end or "while parsing a flow" in context or "while scanning a simple key" in context:
+            return exc.context_mark
     return mark
 
 

@@ -12,12 +12,19 @@ def _slug_list(value) -> list:
     return [item for item in value if isinstance(item, str)] if isinstance(value, list) else []
 
 
-def _reference(bank, kind: str, slug: str, path: str, line: int, field: str) -> None:
-    existing = bank.documents(kind)
-    known = {s for k, s, _p, _d in bank.parsed if k == kind and s} | set(existing)
-    if slug in known:
+def _known_slugs(bank) -> dict[str, set[str]]:
+    """Slugs of every file in each folder, valid or not (a broken file still exists)."""
+    known: dict[str, set[str]] = {"metoder": set(bank.metoder), "systemfel": set(bank.systemfel)}
+    for kind, slug, _path, _parsed in bank.parsed:
+        if slug and kind in known:
+            known[kind].add(slug)
+    return known
+
+
+def _reference(bank, known: dict[str, set[str]], kind: str, slug: str, path: str, line: int, field: str) -> None:
+    if slug in known[kind]:
         return
-    best = nearest(slug, sorted(known))
+    best = nearest(slug, sorted(known[kind]))
     hint = f" Menade du '{best}'?" if best else ""
     what = "metod" if kind == "metoder" else "systemfel"
     definite = "metoden" if kind == "metoder" else "systemfelet"
@@ -29,23 +36,38 @@ def _reference(bank, kind: str, slug: str, path: str, line: int, field: str) -> 
     )
 
 
+# The parts of a project's front-matter that the bank-wide rules read.
+_CROSS_FILE_KEYS = ("metoder", "systemfel", "framgång", "förbund")
+
+
+def slim(parsed):
+    """A copy of ``parsed`` with only what the bank-wide rules need: small to
+    send back from a worker process."""
+    from ..frontmatter import Parsed
+
+    data = {key: parsed.data[key] for key in _CROSS_FILE_KEYS if key in parsed.data}
+    lines = {loc: line for loc, line in parsed.lines.items() if loc and loc[0] in _CROSS_FILE_KEYS}
+    return Parsed(data, "", parsed.body_line, lines)
+
+
 def check(bank) -> None:
     forbund_files: dict[str, list[tuple[str, int, str]]] = defaultdict(list)
+    known = _known_slugs(bank)
     for kind, _slug, path, parsed in bank.parsed:
         if kind != "projekt":
             continue
         data = parsed.data
         for index, slug in enumerate(_slug_list(data.get("metoder"))):
-            _reference(bank, "metoder", slug, path, parsed.line_of(("metoder", index)), "metoder")
+            _reference(bank, known, "metoder", slug, path, parsed.line_of(("metoder", index)), "metoder")
         for index, obs in enumerate(data.get("systemfel") or [] if isinstance(data.get("systemfel"), list) else []):
             if isinstance(obs, dict) and isinstance(obs.get("id"), str):
-                _reference(bank, "systemfel", obs["id"], path, parsed.line_of(("systemfel", index, "id")), "systemfel")
+                _reference(bank, known, "systemfel", obs["id"], path, parsed.line_of(("systemfel", index, "id")), "systemfel")
         beslut = (data.get("framgång") or {}).get("beslut") if isinstance(data.get("framgång"), dict) else None
         for b_index, item in enumerate(beslut if isinstance(beslut, list) else []):
             if isinstance(item, dict):
                 for s_index, slug in enumerate(_slug_list(item.get("systemfel"))):
                     loc = ("framgång", "beslut", b_index, "systemfel", s_index)
-                    _reference(bank, "systemfel", slug, path, parsed.line_of(loc), "framgång.beslut.systemfel")
+                    _reference(bank, known, "systemfel", slug, path, parsed.line_of(loc), "framgång.beslut.systemfel")
         names = data.get("förbund")
         names = [names] if isinstance(names, str) else _slug_list(names)
         for index, name in enumerate(names):

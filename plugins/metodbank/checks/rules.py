@@ -116,18 +116,22 @@ def _check_currency(data, parsed, path, problems, today, start: Datum | None, sl
 def check_systemfel(parsed: Parsed, path: str, problems: ProblemList) -> None:
     data = parsed.data
     historik = _items(data.get("historik"))
-    previous = None
+    latest = None  # the entry so far that starts last
     for index, entry in enumerate(historik):
         datum = try_parse(_get(entry, "datum"))
-        if datum and previous and datum.first_day < previous.first_day:
+        if datum is None:
+            continue
+        # A date is its whole period (contract): 2020 may follow 2020-05.
+        if latest and datum.is_before(latest):
             problems.error(
                 path, parsed.line_of(("historik", index, "datum")),
-                f"historik ska stå i datumordning: {datum} kommer efter {previous}",
+                f"historik ska stå i datumordning, äldst först: händelsen från {datum} står efter den från {latest}",
             )
-        previous = datum or previous
+        if latest is None or datum.first_day > latest.first_day:
+            latest = datum
     if historik:
         last = _get(historik[-1], "status")
-        if isinstance(last, str) and data.get("status") != last:
+        if isinstance(last, str) and isinstance(data.get("status"), str) and data.get("status") != last:
             problems.error(
                 path, parsed.line_of(("status",)),
                 f"status ('{data.get('status')}') ska vara samma som sista händelsen i historik ('{last}')",

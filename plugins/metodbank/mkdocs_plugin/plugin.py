@@ -18,9 +18,11 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 
 from ..bank import FOLDERS, load_bank
 from ..derive import derive
+from .. import schema
 from ..exports import data_files
 from ..site import catalogue, pagefind
 from ..site.pages import Generator, SiteOptions
+from ..timing import Timings
 from ..vokabular import Vocabularies
 from .config import MetodbankConfig
 
@@ -28,7 +30,7 @@ log = logging.getLogger("mkdocs.plugins.metodbank")
 
 KEY_FIGURES_MARKER = "<!-- metodbank:nyckeltal -->"
 ASSETS = ("metodbank.css", "metodbank.js", "hitta.js")  # loaded on every page
-PAGE_ASSETS = ("sok.js",)  # loaded by the one page that needs it
+PAGE_ASSETS = ("sok.js", "formular.js", "formular.css")  # loaded by the one page that needs it
 ASSET_DIR = "assets/metodbank"
 
 
@@ -52,7 +54,11 @@ class MetodbankPlugin(BasePlugin[MetodbankConfig]):
         return config
 
     def on_files(self, files: Files, config) -> Files:
-        bank = load_bank(self.root, self.vocab)
+        self.timings = Timings()
+        with self.timings.phase("kontroll"):
+            bank = load_bank(self.root, self.vocab, progress=self.timings.counter,
+                             cache_dir=self.root / ".cache" / "metodbank")
+        self.timings.counts.update(filer=bank.files, cache_träffar=bank.cache_hits, cache_missar=bank.cache_misses)
         if not bank.ok:
             listing = "\n".join(p.format() for p in bank.problems.sorted())
             raise PluginError(
@@ -60,11 +66,16 @@ class MetodbankPlugin(BasePlugin[MetodbankConfig]):
             )
         for problem in bank.problems.warnings:
             log.info(problem.format())
-        self.derived = derive(bank)
+        with self.timings.phase("korsindex"):
+            self.derived = derive(bank)
         self.generator = Generator(self.derived, SiteOptions(repo_url=self.config.repo_url))
-        generated = {page.src_uri: page.content for page in self.generator.pages()}
-        generated.update(data_files(self.derived))
-        generated["data/katalog.json"] = catalogue.render(self.derived)
+        with self.timings.phase("sidor", len(bank.projekt)):
+            generated = {page.src_uri: page.content for page in self.generator.pages()}
+        with self.timings.phase("export"):
+            generated.update(data_files(self.derived))
+            generated["data/katalog.json"] = catalogue.render(self.derived)
+        # The JSON Schema with this build's vocabularies: editors and the form (lamna-in/) read it.
+        generated.update({f"schema/{name}": schema.render(kind, self.vocab) for kind, name in schema.FILE_NAMES.items()})
         for name in ASSETS + PAGE_ASSETS:
             generated[f"{ASSET_DIR}/{name}"] = resources.files("metodbank").joinpath("assets", name).read_text("utf-8")
         for src_uri, content in generated.items():
@@ -78,18 +89,25 @@ class MetodbankPlugin(BasePlugin[MetodbankConfig]):
         return files
 
     def on_page_markdown(self, markdown, page, config, files):
+        # Pagefind is the site's search (see site/pagefind.py). mkdocs-material's
+        # search plugin stays enabled only for its header search box; keep
+        # every page out of its single-file index (50 MB at 5,000 projects).
+        page.meta["search"] = {**(page.meta.get("search") or {}), "exclude": True}
         if KEY_FIGURES_MARKER in markdown:
             markdown = markdown.replace(KEY_FIGURES_MARKER, self.generator.key_figures(page.file.src_uri))
         return markdown
 
     def on_page_content(self, html, page, config, files):
-        return pagefind.wrap(html, page.file.src_uri, self.derived)
+        with self.timings.phase("sökmärkning"):
+            return pagefind.wrap(html, page.file.src_uri, self.derived)
 
     def on_post_build(self, config):
-        try:
-            pagefind.build_index(Path(config.site_dir))
-        except pagefind.PagefindError as exc:
-            raise PluginError(str(exc)) from None
+        with self.timings.phase("pagefind"):
+            try:
+                pagefind.build_index(Path(config.site_dir))
+            except pagefind.PagefindError as exc:
+                raise PluginError(str(exc)) from None
+        self.timings.report()
 
     def on_serve(self, server, config, builder):
         # Reload the preview when any content file changes, not only docs/.

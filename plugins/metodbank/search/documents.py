@@ -14,6 +14,7 @@ import hashlib
 import json
 import re
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
 
 from ..suggest import slugify
 from .analysis import ANALYSIS_VERSION
@@ -34,7 +35,8 @@ class Record:
     url: str
     path: str
     sammanfattning: str  # shown when no snippet matches (a pure facet search)
-    fakta: str  # front-matter text, own and borrowed
+    etiketter: str  # names and labels: förbund, kommuner, målgrupp, parter, metod titles
+    fakta: str  # front-matter prose, own and borrowed (snippets come from here and the body)
     brödtext: str  # the Markdown body as plain text
     förbund: list[str] = field(default_factory=list)  # display names
     förbundsid: list[str] = field(default_factory=list)  # normalised identities
@@ -45,8 +47,8 @@ class Record:
     file_digest: str = ""
     digest: str = ""
 
-    def texts(self) -> tuple[str, str, str]:
-        return self.titel, self.fakta, self.brödtext
+    def texts(self) -> tuple[str, ...]:
+        return self.titel, self.etiketter, self.fakta, self.brödtext
 
 
 def build_records(bank) -> dict[str, Record]:
@@ -76,7 +78,7 @@ def build_records(bank) -> dict[str, Record]:
 def _base(doc, **kw) -> Record:
     return Record(
         key=f"{doc.kind}/{doc.slug}", kind=doc.kind, typ=TYP[doc.kind], slug=doc.slug,
-        titel=doc.meta.titel, url=doc.url, path=doc.path, brödtext=plain_text(doc.body),
+        titel=doc.meta.titel, url=doc.url, path=_root_relative(doc), brödtext=plain_text(doc.body),
         file_digest=doc.digest, **kw,
     )
 
@@ -88,10 +90,9 @@ def _projekt(doc, bank, vocab) -> Record:
     systemfel_ids = [o.id for o in m.systemfel or []]
     for beslut in m.framgång.beslut or []:
         systemfel_ids += [s for s in beslut.systemfel or [] if s not in systemfel_ids]
-    fakta = [
-        *m.förbund, *(m.kommuner or []), *labels("målgrupp", m.målgrupp), *labels("parter", m.parter),
-        *metod_titles, m.framgång.motivering,
-    ]
+    etiketter = [*m.förbund, *(m.kommuner or []), *labels("målgrupp", m.målgrupp), *labels("parter", m.parter),
+                 *metod_titles]
+    fakta = [m.framgång.motivering]
     for o in m.systemfel or []:
         fakta += [bank.systemfel[o.id].meta.titel if o.id in bank.systemfel else o.id, o.observation]
     if m.resultat:
@@ -104,7 +105,8 @@ def _projekt(doc, bank, vocab) -> Record:
     return _base(
         doc,
         sammanfattning=m.resultat.sammanfattning if m.resultat else m.framgång.motivering,
-        fakta=_join(fakta), förbund=names, förbundsid=ids, grad=m.framgång.grad, status=m.status,
+        etiketter=_join(etiketter), fakta=_join(fakta), förbund=names, förbundsid=ids, grad=m.framgång.grad,
+        status=m.status,
         startår=m.period.start.year,
         facets={"målgrupp": list(m.målgrupp), "parter": list(m.parter), "metoder": list(m.metoder),
                 "systemfel": systemfel_ids, "kategori": []},
@@ -118,14 +120,15 @@ def _metod(doc, projects: list, vocab) -> Record:
     målgrupp = _union([m.målgrupp or [], *(p.meta.målgrupp for p in projects)])
     förbund = _union(p.meta.förbund for p in projects)
     names, ids = _forbund(förbund, vocab)
-    fakta = [m.sammanfattning, m.förutsättningar or "", *(vocab.label("målgrupp", k) for k in m.målgrupp or [])]
+    etiketter = [*(vocab.label("målgrupp", k) for k in m.målgrupp or []), *names]
+    fakta = [m.sammanfattning, m.förutsättningar or ""]
     if m.evidens:
         fakta += [f"Evidens: {m.evidens.nivå}", m.evidens.källa or ""]
     fakta += [k.titel for k in m.källor or []]
     return _base(
         doc,
-        sammanfattning=m.sammanfattning, fakta=_join(fakta), förbund=names, förbundsid=ids,
-        grad=max((p.meta.framgång.grad for p in projects), default=None),
+        sammanfattning=m.sammanfattning, etiketter=_join(etiketter), fakta=_join(fakta), förbund=names,
+        förbundsid=ids, grad=max((p.meta.framgång.grad for p in projects), default=None),
         facets={"målgrupp": målgrupp, "parter": _union(p.meta.parter for p in projects),
                 "metoder": [doc.slug], "systemfel": [], "kategori": []},
     )
@@ -135,18 +138,26 @@ def _systemfel(doc, observations: list, vocab) -> Record:
     m = doc.meta
     projects = [p for p, _ in observations]
     names, ids = _forbund(_union(p.meta.förbund for p in projects), vocab)
-    fakta = [
-        m.sammanfattning, m.förslag, vocab.label("kategori", m.kategori),
-        *(vocab.label("parter", k) for k in m.berörda), *(m.ansvarig or []), *(m.regelverk or []),
-        *(h.händelse for h in m.historik or []), *(o.observation for _, o in observations),
-    ]
+    etiketter = [vocab.label("kategori", m.kategori), *(vocab.label("parter", k) for k in m.berörda),
+                 *(m.ansvarig or []), *(m.regelverk or []), *names]
+    fakta = [m.sammanfattning, m.förslag, *(h.händelse for h in m.historik or []),
+             *(o.observation for _, o in observations)]
     return _base(
         doc,
-        sammanfattning=m.sammanfattning, fakta=_join(fakta), förbund=names, förbundsid=ids,
-        status=m.status,
+        sammanfattning=m.sammanfattning, etiketter=_join(etiketter), fakta=_join(fakta), förbund=names,
+        förbundsid=ids, status=m.status,
         facets={"målgrupp": _union(p.meta.målgrupp for p in projects), "parter": list(m.berörda),
                 "metoder": [], "systemfel": [doc.slug], "kategori": [m.kategori]},
     )
+
+
+def _root_relative(doc) -> str:
+    """The file's path inside the bank (``projekt/x.md``): ``Document.path``
+    depends on the working directory of whoever loaded the bank."""
+    folder = f"/{doc.kind}/"
+    shown = "/" + Path(doc.path).as_posix()
+    at = shown.rfind(folder)
+    return shown[at + 1:] if at >= 0 else Path(doc.path).as_posix()
 
 
 def forbund_id(value: str, vocab=None) -> str:

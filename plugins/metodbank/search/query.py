@@ -7,7 +7,8 @@ Query syntax (documented for users in ``metodbank sök --help``):
   of them are shown instead (``Hits.any_word``);
 - ``"exakt fras"``, ``coach*`` (prefix), ``ELLER``/``OR``, ``INTE``/``NOT``,
   ``-ord`` (exclude), parentheses;
-- fields: ``titel:``, ``fakta:``, ``brödtext:``, ``förbund:``, and the
+- fields: ``titel:``, ``fakta:`` (front-matter text), ``etiketter:`` (names
+  and labels), ``brödtext:``, ``förbund:``, and the
   facets ``typ: målgrupp: parter: metoder: systemfel: kategori: grad:
   status: startår:`` — e.g. ``systemfel:svarte-petter``, ``grad:2``,
   ``startår:[2018 TO 2020]``.
@@ -106,14 +107,16 @@ def search(index_dir, text: str, filters: dict | None = None, typ: str | None = 
             _check_values(q, known)
         else:
             q = query.Every()
-        results = searcher.search(q, filter=filter_query, limit=limit)
+        # Without words to rank by, every hit scores the same: use a fixed order.
+        order = {} if _has_text(q) else {"sortedby": "ordning"}
+        results = searcher.search(q, filter=filter_query, limit=limit, **order)
         any_word = False
         if text and results.is_empty() and len(_words(q)) > 1:
             loose = _parse(text, ix.schema, syntax.OrGroup.factory(0.9))
             results = searcher.search(loose, filter=filter_query, limit=limit)
             any_word = not results.is_empty()
         matcher = _matcher(q)
-        hits = Hits(_hit(h, matcher) for h in results)
+        hits = Hits(_hit(h, matcher, scored=not order) for h in results)
         hits.total = len(results)
         hits.any_word = any_word
     ix.close()
@@ -196,6 +199,10 @@ def _check_values(q: query.Query, known: dict) -> None:
 
 def _words(q: query.Query) -> list:
     return [leaf for leaf in q.leaves() if isinstance(leaf, query.Term) and leaf.fieldname in TEXT_BOOSTS]
+
+
+def _has_text(q: query.Query) -> bool:
+    return any(getattr(leaf, "fieldname", None) in TEXT_BOOSTS for leaf in q.leaves())
 
 
 def _matcher(q: query.Query) -> Matcher:
@@ -305,13 +312,15 @@ def _filter_term(name: str, value: str, known: dict, info: dict) -> query.Query:
     return query.Term(name, _check_value(name, value, known))
 
 
-def _hit(hit, matcher: Matcher) -> Hit:
+def _hit(hit, matcher: Matcher, scored: bool) -> Hit:
     shown = hit["visning"]
-    pieces = snippet([hit.get("fakta", ""), hit.get("brödtext", "")], matcher) if matcher else None
+    pieces = None
+    if matcher:  # prose first; the list of labels only when nothing else explains the hit
+        pieces = snippet([hit.get("fakta", ""), hit.get("brödtext", "")], matcher) or snippet([hit.get("etiketter", "")], matcher)
     if pieces is None:
         pieces = lead(shown.get("sammanfattning") or hit.get("brödtext", ""))
     return Hit(
         typ=shown["typ"], kind=shown["kind"], slug=hit["slug"], titel=hit["titel"], url=shown["url"],
         path=shown["path"], förbund=shown.get("förbund", []), grad=shown.get("grad"), status=shown.get("status"),
-        startår=shown.get("startår"), score=float(hit.score or 0.0), pieces=pieces,
+        startår=shown.get("startår"), score=float(hit.score or 0.0) if scored else 0.0, pieces=pieces,
     )

@@ -14,12 +14,16 @@ Every weight is multiplied by the feature's IDF, so what everybody shares
 (the part "kommun") counts little and what few share counts much.
 Projekt are compared with projekt, metoder with metoder.
 
-Scaling: scores are accumulated through an inverted index (feature →
-items), never over all pairs. Features held by more than ``cap`` items
-(≈ 8·√N) only rescore candidates found through rarer features: they carry
-the least weight, and walking their long lists would make the work
-quadratic. Below that size (a few hundred items) the result is exact.
-Ties are broken by slug, so the output is deterministic.
+Scaling: candidates are found through an inverted index (feature → items),
+never by comparing all pairs: for each item its ``SEEDS`` weightiest
+features are walked, at most ``CAP`` items from each feature's list — those
+for which the feature weighs most (impact order). The work per item is thus
+bounded and the whole is linear in the number of items. Features held by a
+quarter of all items find no candidates (their IDF is small). Every
+feature counts in the exact cosine computed for each item's shortlist. In a
+bank where no feature is held by more than ``CAP`` items and no item has
+more than ``SEEDS`` features in common with another, the result is exact;
+beyond, a pair sharing only its lightest features may be missed. Ties are broken by slug, so the output is deterministic.
 """
 
 from __future__ import annotations
@@ -37,6 +41,8 @@ PROJEKT_WEIGHTS = {"metod": 3.0, "systemfel": 3.0, "målgrupp": 1.5, "förbund":
                    "kommun": 0.5, "term": 2.0}
 METOD_WEIGHTS = {"projekt": 3.0, "målgrupp": 1.5, "förbund": 1.0, "systemfel": 1.0, "term": 2.0}
 KEY_TERMS = 10
+CAP = 100  # postings walked per feature when looking for candidates
+SEEDS = 8  # an item's weightiest features that are walked to find candidates
 
 
 def related(bank, limit: int = 5) -> dict[Key, list[tuple[str, str, float]]]:
@@ -76,62 +82,61 @@ def related(bank, limit: int = 5) -> dict[Key, list[tuple[str, str, float]]]:
 
 
 def _related_within(items: dict[Key, tuple[list, str]], weights: dict[str, float], limit: int):
-    keys = sorted(items)
+    keys = sorted(items)  # an item's number is its rank in this order: ties go by slug
     n = len(keys)
     if n == 0:
         return {}
     # Binary features (a project either used a metod or not), then key terms.
-    binary = {k: set(items[k][0]) for k in keys}
-    term_counts = {k: Counter(s for s in stems(items[k][1]) if len(s) >= MIN_PART and s.isalpha()) for k in keys}
-    df = Counter(f for k in keys for f in binary[k])
-    term_df = Counter(t for k in keys for t in term_counts[k])
+    binary = [set(items[k][0]) for k in keys]
+    term_counts = [Counter(s for s in stems(items[k][1]) if len(s) >= MIN_PART and s.isalpha()) for k in keys]
+    df = Counter(f for features in binary for f in features)
+    term_df = Counter(t for counts in term_counts for t in counts)
 
     def idf(count: int) -> float:
         return math.log((n + 1) / count)
 
-    vectors: dict[Key, dict] = {}
-    for k in keys:
-        vec = {f: weights[f[0]] * idf(df[f]) for f in binary[k]}
-        scored = {("term", t): weights["term"] * (1 + math.log(c)) * idf(term_df[t]) for t, c in term_counts[k].items()}
-        best = heapq.nsmallest(KEY_TERMS, scored.items(), key=lambda kv: (-kv[1], kv[0]))
-        vec.update(best)
-        vectors[k] = {f: w for f, w in vec.items() if w > 0}
-    norms = {k: math.sqrt(sum(w * w for w in vectors[k].values())) or 1.0 for k in keys}
+    # Features become small integers: the loops below hash ints, not tuples of strings.
+    feature_ids: dict = {}
+    vectors: list[dict[int, float]] = []
+    for features, counts in zip(binary, term_counts):
+        vec = {f: weights[f[0]] * idf(df[f]) for f in features}
+        scored = {("term", t): weights["term"] * (1 + math.log(c)) * idf(term_df[t]) for t, c in counts.items()}
+        vec.update(heapq.nsmallest(KEY_TERMS, scored.items(), key=lambda kv: (-kv[1], kv[0])))
+        vectors.append({feature_ids.setdefault(f, len(feature_ids)): w for f, w in sorted(vec.items()) if w > 0})
+    norms = [math.sqrt(sum(w * w for w in vec.values())) or 1.0 for vec in vectors]
 
-    postings: dict = defaultdict(list)
-    for k in keys:
-        for f, w in vectors[k].items():
-            postings[f].append((k, w))
-    cap = max(100, int(8 * math.sqrt(n)))
-    shortlist = max(50, 10 * limit)
+    # Impact-ordered postings: within a feature, first the items for which it
+    # weighs most in the cosine (largest weight / norm); ties by number.
+    postings: list[list[tuple[int, float]]] = [[] for _ in feature_ids]
+    for i, vec in enumerate(vectors):
+        for f, w in vec.items():
+            postings[f].append((i, w))
+    for posting in postings:
+        posting.sort(key=lambda iw: (-iw[1] / norms[iw[0]], iw[0]))
+    too_common = max(CAP, n // 4)  # held by a quarter of all items: no use for finding candidates
+    shortlist = max(25, 5 * limit)
 
     result = {}
-    for a in keys:
-        vec = vectors[a]
-        acc: dict[Key, float] = defaultdict(float)
-        common = []
-        for f, w in vec.items():
-            posting = postings[f]
-            if len(posting) < 2:
-                continue
-            if len(posting) > cap:
-                common.append(f)
-                continue
-            for b, wb in posting:
-                acc[b] += w * wb
+    for a, vec in enumerate(vectors):
+        acc: dict[int, float] = {}
+        useful = [(w, f) for f, w in vec.items() if 2 <= len(postings[f]) <= too_common]
+        for w, f in heapq.nlargest(SEEDS, useful):
+            for b, wb in postings[f][:CAP]:
+                acc[b] = acc.get(b, 0.0) + w * wb
         acc.pop(a, None)
-        if len(acc) < limit:  # nothing rare in common: fall back to the common features
-            for f in common:
+        if len(acc) < shortlist:  # little in common: fill up from the commonest features
+            for f in sorted(vec, key=lambda f: (len(postings[f]), f)):
                 for b, _ in postings[f][:shortlist]:
-                    if b != a:
-                        acc.setdefault(b, 0.0)
-        candidates = heapq.nsmallest(shortlist, acc.items(), key=lambda kv: (-kv[1], kv[0]))
+                    if b != a and b not in acc:
+                        acc[b] = 0.0
+        # nlargest keeps the first of equal scores, and acc is filled in a fixed order.
+        candidates = heapq.nlargest(shortlist, acc, key=acc.__getitem__) if len(acc) > shortlist else list(acc)
         scored = []
-        for b, partial in candidates:
+        for b in candidates:  # the exact cosine for the shortlist
             other = vectors[b]
-            full = partial + sum(vec[f] * other[f] for f in common if f in other)
-            if full > 0:
-                scored.append((round(full / (norms[a] * norms[b]), 6), b))
-        scored.sort(key=lambda sb: (-sb[0], sb[1]))
-        result[a] = [(b[0], b[1], round(s, 4)) for s, b in scored[:limit]]
+            dot = sum(w * other[f] for f, w in vec.items() if f in other)
+            if dot > 0:
+                scored.append((-round(dot / (norms[a] * norms[b]), 6), b))
+        scored.sort()
+        result[keys[a]] = [(*keys[b], round(-s, 4)) for s, b in scored[:limit]]
     return result

@@ -20,7 +20,7 @@ SCHEMA_VERSION = 1
 # Full-text fields and their weights. A title match counts most; ``delord``
 # (compound parts, see analysis.py) counts least, so an exact word always
 # outranks a match inside a compound.
-TEXT_BOOSTS = {"titel": 4.0, "fakta": 1.5, "brödtext": 1.0, "delord": 0.3}
+TEXT_BOOSTS = {"titel": 4.0, "etiketter": 1.5, "fakta": 1.5, "brödtext": 1.0, "delord": 0.3}
 
 # Facet fields: exact tokens, lowercased, each value also indexed ASCII-folded
 # (``status:pagaende`` finds "pågående").
@@ -31,6 +31,7 @@ ID_FACETS = ("grad", "startår")
 FIELD_ALIASES = {
     "titel": ["title"],
     "fakta": ["text"],
+    "etiketter": [],
     "brödtext": ["brodtext", "body"],
     "förbund": ["forbund"],
     "målgrupp": ["malgrupp"],
@@ -52,11 +53,15 @@ def build_schema() -> fields.Schema:
         nyckel=fields.ID(unique=True, stored=True),
         slug=fields.ID(stored=True),
         titel=fields.TEXT(analyzer=sv, stored=True),
+        etiketter=fields.TEXT(analyzer=sv, stored=True),
         fakta=fields.TEXT(analyzer=sv, stored=True),
         brödtext=fields.TEXT(analyzer=sv, stored=True),
         delord=fields.TEXT(analyzer=delord_analyzer()),
         förbund=fields.TEXT(analyzer=name_analyzer()),
         visning=fields.STORED(),  # what a hit shows: typ, url, path, förbund, grad …
+        # Order of hits when no words are searched (only filters): systemfel,
+        # metoder, projekt; the highest degree first; then by title.
+        ordning=fields.ID(sortable=True),
     )
     for name in KEYWORD_FACETS:
         schema.add(name, fields.KEYWORD(lowercase=True))
@@ -85,7 +90,9 @@ def to_fields(record: Record, delord: str) -> dict:
         "nyckel": record.key,
         "slug": record.slug,
         "titel": record.titel,
+        "etiketter": record.etiketter,
         "fakta": record.fakta,
+        "ordning": order_key(record),
         "brödtext": record.brödtext,
         "delord": delord,
         "förbund": "\n".join(record.förbund),
@@ -107,3 +114,11 @@ def to_fields(record: Record, delord: str) -> dict:
     if record.startår is not None:
         doc["startår"] = str(record.startår)
     return {k: v for k, v in doc.items() if v not in ("", None)}
+
+
+_TYP_ORDER = {"systemfel": 0, "metod": 1, "projekt": 2}
+
+
+def order_key(record: Record) -> str:
+    grad = 9 if record.grad is None else 3 - record.grad
+    return f"{_TYP_ORDER[record.typ]}{grad}{fold(record.titel)}"

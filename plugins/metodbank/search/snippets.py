@@ -14,6 +14,7 @@ import re
 from .analysis import MIN_PART, swedish_analyzer
 
 _ANALYZER = swedish_analyzer()
+_SPACE = re.compile(r"\s+")
 
 Snippet = list[tuple[str, bool]]  # (text, highlighted) pieces
 
@@ -69,12 +70,16 @@ def _cut(text: str, first: int, marks: list, width: int) -> Snippet:
     # Start a little before the first match, at a word boundary; end at one too.
     begin = max(0, first - width // 5)
     if begin:
-        space = text.rfind(" ", 0, begin + 1)
-        begin = space + 1 if space >= 0 and first - space < width // 3 else begin
+        before = [m.end() for m in _SPACE.finditer(text, 0, begin + 1)]
+        if before and first - before[-1] < width // 3:
+            begin = before[-1]
+        else:
+            after = _SPACE.search(text, begin, first)
+            begin = after.end() if after else first
     end = min(len(text), begin + width)
     if end < len(text):
-        space = text.rfind(" ", max(marks[-1][1], begin), end)
-        end = space if space > begin else end
+        cut = [m.start() for m in _SPACE.finditer(text, max(marks[-1][1], begin), end)]
+        end = cut[-1] if cut else end
     pieces: Snippet = []
     at = begin
     for start, stop, _ in marks:

@@ -1,0 +1,68 @@
+"""A small on-disk cache keyed by content hash, so a rebuild after one file
+changed re-parses and re-validates only that file.
+
+The cache is only an accelerator: a missing, stale or unreadable cache file
+is ignored, and it is written aside and swapped in atomically.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import tempfile
+from pathlib import Path
+
+FORMAT = 1
+
+
+class ContentCache:
+    def __init__(self, path: Path | None, salt: str):
+        self.path = Path(path) if path else None
+        self.salt = salt  # anything besides the file's bytes that the result depends on
+        self.entries: dict[str, tuple[str, object]] = {}
+        self.hits = self.misses = 0
+        if self.path and self.path.is_file():
+            try:
+                with self.path.open("rb") as handle:
+                    stored = pickle.load(handle)
+                if stored.get("format") == FORMAT and stored.get("salt") == salt:
+                    self.entries = stored["entries"]
+            except Exception:  # noqa: BLE001 - a broken cache is simply rebuilt
+                self.entries = {}
+        self.fresh: dict[str, tuple[str, object]] = {}
+
+    @staticmethod
+    def digest(path: Path) -> str | None:
+        try:
+            return hashlib.sha256(path.read_bytes()).hexdigest()
+        except OSError:
+            return None
+
+    def get(self, key: str, digest: str | None):
+        entry = self.entries.get(key)
+        if digest is not None and entry is not None and entry[0] == digest:
+            self.hits += 1
+            self.fresh[key] = entry
+            return entry[1]
+        self.misses += 1
+        return None
+
+    def put(self, key: str, digest: str | None, value) -> None:
+        if digest is not None:
+            self.fresh[key] = (digest, value)
+
+    def save(self) -> None:
+        """Keep only entries seen in this run; write aside, then swap."""
+        if not self.path:
+            return
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=self.path.parent, prefix=".tmp-", suffix=".pickle")
+        try:
+            with os.fdopen(handle, "wb") as out:
+                pickle.dump({"format": FORMAT, "salt": self.salt, "entries": self.fresh}, out,
+                            protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(temporary, self.path)
+        except BaseException:
+            Path(temporary).unlink(missing_ok=True)
+            raise

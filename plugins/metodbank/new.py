@@ -1,0 +1,453 @@
+"""``metodbank ny projekt|metod|systemfel <slug>``: a new content file from a template.
+
+In a terminal it asks for the key fields (choices from the vocabularies and
+the existing metoder are picked by number); otherwise it takes them as
+options. It refuses a bad or existing slug (exit 2) and writes a file whose
+remaining fields carry short Swedish guidance comments. A file created with
+all the options its kind needs passes ``metodbank kontrollera``; what is left
+empty is reported by the checker with the line to fill in.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import sys
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from jinja2 import Environment, PackageLoader, StrictUndefined
+
+from . import model
+from . import vokabular as v
+from .bank import content_files
+from .datum import Datum, DatumError
+from .suggest import did_you_mean, slugify
+
+# Command word -> content folder.
+KINDS = {"projekt": "projekt", "metod": "metoder", "systemfel": "systemfel"}
+
+# Options that take comma-separated lists.
+LIST_OPTIONS = ("förbund", "målgrupp", "parter", "metoder", "berörda")
+
+
+class NewFileError(Exception):
+    """A usage problem: the message is shown as is, the exit code is 2."""
+
+
+def register(sub) -> None:
+    p = sub.add_parser(
+        "ny",
+        help="skapa en ny fil för ett projekt, en metod eller ett systemfel",
+        description=(
+            "Skapar projekt/<slug>.md, metoder/<slug>.md eller systemfel/<slug>.md från en mall. "
+            "I en terminal frågar kommandot efter de viktigaste fälten; annars anges de som flaggor. "
+            "Listor skrivs med kommatecken: --parter kommun,region."
+        ),
+    )
+    p.add_argument("typ", choices=list(KINDS), metavar="{projekt,metod,systemfel}", help="vilken sorts fil")
+    p.add_argument("slug", help="filnamnet utan .md: a–z, 0–9 och bindestreck, t.ex. unga-vuxna-i-arbete")
+    p.add_argument("--mapp", metavar="MAPP", help="metodbankens mapp (standard: den du står i)")
+    p.add_argument("--config", metavar="MKDOCS_YML", help="mkdocs.yml med vokabulär (standard: bankens egen)")
+    p.add_argument("--titel")
+    p.add_argument("--förbund", "--forbund", dest="förbund", help="förbundets namn (flera med kommatecken)")
+    p.add_argument("--status", help="projekt: planerat, pågående, avslutat, avbrutet; systemfel: identifierat, …")
+    p.add_argument("--start", help="projektets start: ÅÅÅÅ, ÅÅÅÅ-MM eller ÅÅÅÅ-MM-DD")
+    p.add_argument("--slut", help="projektets slut (krävs för avslutat och avbrutet)")
+    p.add_argument("--målgrupp", "--malgrupp", dest="målgrupp", help="nycklar ur vokabulären, t.ex. unga-16-19,nyanlanda")
+    p.add_argument("--parter", help="nycklar ur vokabulären, t.ex. kommun,arbetsformedlingen")
+    p.add_argument("--metoder", help="befintliga metoder (filnamn i metoder/ utan .md)")
+    p.add_argument("--motivering", help="projekt: varför graden (framgång.motivering), 20–1000 tecken")
+    p.add_argument("--sammanfattning", help="metod och systemfel: sammanfattning, 20–300 tecken")
+    p.add_argument("--kategori", help="systemfel: nyckel ur vokabulären kategori")
+    p.add_argument("--berörda", "--berorda", dest="berörda", help="systemfel: berörda parter, med kommatecken")
+    p.add_argument("--beslutsnivå", "--beslutsniva", dest="beslutsnivå", help="systemfel: lokal, regional eller nationell")
+    p.add_argument("--förslag", "--forslag", dest="förslag", help="systemfel: den föreslagna ändringen, 20–1000 tecken")
+    p.add_argument("--inga-frågor", "--inga-fragor", dest="inga_frågor", action="store_true",
+                   help="fråga aldrig, inte ens i en terminal")
+    p.set_defaults(handler=cmd_ny)
+
+
+# --------------------------------------------------------------------------
+# Values
+
+
+@dataclass
+class Bank:
+    """What the template and the questions need to know about the bank."""
+
+    root: Path
+    vocab: v.Vocabularies
+    metoder: dict[str, str] = field(default_factory=dict)  # slug -> titel
+    systemfel: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def read(cls, root: Path, vocab: v.Vocabularies) -> "Bank":
+        bank = cls(root, vocab)
+        for kind, path in content_files(root):
+            if kind in ("metoder", "systemfel"):
+                getattr(bank, kind)[path.stem] = _title_of(path) or path.stem
+        return bank
+
+
+def _title_of(path: Path) -> str | None:
+    """The titel of a content file, read cheaply (no validation)."""
+    try:
+        with path.open(encoding="utf-8") as handle:
+            for number, line in enumerate(handle):
+                if number > 60:
+                    break
+                if line.startswith("titel:"):
+                    text = line[len("titel:"):].split(" #", 1)[0].strip()
+                    return text.strip("\"'") or None
+    except (OSError, UnicodeDecodeError):
+        return None
+    return None
+
+
+def split_list(value: str | None) -> list[str]:
+    if value is None:
+        return []
+    return [part.strip() for part in value.split(",") if part.strip()]
+
+
+def check_slug(slug: str) -> str:
+    slug = slug.strip()
+    if slug.endswith(".md"):
+        slug = slug[:-3]
+    if not model._SLUG.match(slug):
+        suggestion = slugify(slug)
+        hint = f" Förslag: '{suggestion}'." if len(suggestion) >= 3 and model._SLUG.match(suggestion) else ""
+        raise NewFileError(
+            f"'{slug}' kan inte vara ett filnamn: använd bara små bokstäver a–z (utan å, ä, ö), siffror och "
+            f"bindestreck, 3–80 tecken, inte bindestreck först eller sist.{hint}"
+        )
+    return slug
+
+
+def check_date(value: str, name: str) -> Datum:
+    try:
+        return Datum.parse(value.strip())
+    except DatumError as exc:
+        raise NewFileError(f"--{name}: {exc}") from None
+
+
+def check_choice(value: str, allowed, name: str) -> str:
+    value = value.strip()
+    if value not in allowed:
+        raise NewFileError(
+            f"--{name}: '{value}' är inte tillåtet. Tillåtna värden: {', '.join(allowed)}{did_you_mean(value, allowed)}"
+        )
+    return value
+
+
+def check_terms(values: list[str], name: str, vocab: v.Vocabularies, option: str | None = None) -> list[str]:
+    allowed = vocab.keys(name)
+    for value in values:
+        if value not in allowed:
+            raise NewFileError(
+                f"--{option or name}: '{value}' finns inte i vokabulären '{name}'. "
+                f"Tillåtna värden: {', '.join(allowed)}{did_you_mean(value, allowed)}"
+            )
+    return list(dict.fromkeys(values))
+
+
+def check_metoder(values: list[str], bank: Bank) -> list[str]:
+    for value in values:
+        if value not in bank.metoder:
+            raise NewFileError(
+                f"--metoder: det finns ingen metod 'metoder/{value}.md'{did_you_mean(value, bank.metoder)}. "
+                f"Skapa den först med: metodbank ny metod {slugify(value) or value}"
+            )
+    return list(dict.fromkeys(values))
+
+
+def check_text(value: str, name: str, low: int, high: int) -> str:
+    text = unicodedata.normalize("NFC", " ".join(value.split()))
+    if not low <= len(text) <= high:
+        raise NewFileError(f"--{name}: {len(text)} tecken, ska vara {low}–{high}")
+    return text
+
+
+def check_forbund(values: list[str], vocab: v.Vocabularies) -> list[str]:
+    out = []
+    for value in values:
+        value = check_text(value, "förbund", 2, 200)
+        if vocab.forbund_listed:
+            names = vocab.terms["förbund"]
+            if value not in names and value not in names.values():
+                raise NewFileError(
+                    f"--förbund: '{value}' finns inte bland förbunden i mkdocs.yml. Tillåtna värden: "
+                    f"{', '.join(names)}{did_you_mean(value, list(names) + list(names.values()))}"
+                )
+        out.append(value)
+    return out
+
+
+_NOT_YAML_PRINTABLE = re.compile("[^\x09\x0a\x0d\x20-\x7e\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]|[\u2028\u2029\ufeff]")
+
+
+def yaml_quote(value: str) -> str:
+    """A YAML double-quoted scalar for any user text (JSON strings are valid YAML)."""
+    quoted = json.dumps(unicodedata.normalize("NFC", str(value)), ensure_ascii=False)
+    return _NOT_YAML_PRINTABLE.sub(lambda m: f"\\u{ord(m.group()):04x}", quoted)
+
+
+# --------------------------------------------------------------------------
+# Questions (only in a terminal)
+
+
+class Asker:
+    """Asks on the terminal; every answer is checked at once and asked again when wrong."""
+
+    def __init__(self, out=None):
+        self.out = out or sys.stdout
+
+    def say(self, text: str = "") -> None:
+        print(text, file=self.out, flush=True)
+
+    def ask(self, prompt: str, check, optional: bool = False):
+        while True:
+            try:
+                answer = input(f"{prompt}: ").strip()
+            except EOFError:
+                raise NewFileError("avbrutet: inga fler svar") from None
+            if not answer and optional:
+                return None
+            if not answer:
+                self.say("  Svara, eller avbryt med Ctrl+C.")
+                continue
+            try:
+                return check(answer)
+            except NewFileError as exc:
+                self.say(f"  {str(exc).split(': ', 1)[-1]}")
+
+    def choose(self, prompt: str, options: dict[str, str], many: bool, optional: bool = False):
+        keys = list(options)
+        self.say(f"{prompt}:")
+        for number, key in enumerate(keys, 1):
+            label = options[key]
+            self.say(f"  {number:>2}. {key}" + (f" – {label}" if label and label != key else ""))
+        hint = "nummer eller namn, flera med kommatecken" if many else "nummer eller namn"
+
+        def check(answer: str):
+            picked = []
+            for part in split_list(answer):
+                if part.isdigit() and 1 <= int(part) <= len(keys):
+                    picked.append(keys[int(part) - 1])
+                elif part in options:
+                    picked.append(part)
+                else:
+                    raise NewFileError(f"'{part}' finns inte i listan: ange {hint}{did_you_mean(part, keys)}")
+            if not many and len(picked) != 1:
+                raise NewFileError("välj ett alternativ")
+            return list(dict.fromkeys(picked)) if many else picked[0]
+
+        return self.ask(f"  Välj ({hint})", check, optional)
+
+
+def ask_missing(kind: str, values: dict, bank: Bank, asker: Asker) -> None:
+    """Fill in ``values`` from questions, for the fields not given as options."""
+    vocab = bank.vocab
+    asker.say(f"Ny fil: {KINDS[kind]}/{values['slug']}.md — svara på frågorna (Ctrl+C avbryter).")
+    if values.get("titel") is None:
+        values["titel"] = asker.ask("Titel (3–200 tecken)", lambda a: check_text(a, "titel", 3, 200))
+    if kind == "projekt":
+        if not values.get("förbund"):
+            if vocab.forbund_listed:
+                values["förbund"] = asker.choose("Förbund", vocab.terms["förbund"], many=True)
+            else:
+                values["förbund"] = asker.ask("Förbundets namn (flera med kommatecken)",
+                                              lambda a: check_forbund(split_list(a), vocab))
+        if values.get("status") is None:
+            values["status"] = asker.choose("Status", {s: "" for s in v.STATUS_PROJEKT}, many=False)
+        if values.get("start") is None:
+            values["start"] = asker.ask("Startdatum (ÅÅÅÅ, ÅÅÅÅ-MM eller ÅÅÅÅ-MM-DD)", lambda a: check_date(a, "start"))
+        if values.get("slut") is None:
+            needed = values["status"] in ("avslutat", "avbrutet")
+            prompt = "Slutdatum" + ("" if needed else " (lämna tomt om det inte är bestämt)")
+            values["slut"] = asker.ask(prompt, lambda a: check_date(a, "slut"), optional=not needed)
+        if not values.get("målgrupp"):
+            values["målgrupp"] = asker.choose("Målgrupp", vocab.terms["målgrupp"], many=True)
+        if not values.get("parter"):
+            values["parter"] = asker.choose("Parter", vocab.terms["parter"], many=True)
+        if not values.get("metoder"):
+            if bank.metoder:
+                values["metoder"] = asker.choose(
+                    "Metoder (finns metoden inte? Lämna tomt och skapa den med 'metodbank ny metod')",
+                    bank.metoder, many=True, optional=True) or []
+            else:
+                asker.say("Det finns inga metoder ännu: skapa en med 'metodbank ny metod <slug>'.")
+    elif kind == "metod":
+        if values.get("sammanfattning") is None:
+            values["sammanfattning"] = asker.ask("Sammanfattning (20–300 tecken)",
+                                                 lambda a: check_text(a, "sammanfattning", 20, 300))
+        if not values.get("målgrupp"):
+            values["målgrupp"] = asker.choose("Målgrupp (valfritt, lämna tomt för att hoppa över)",
+                                              vocab.terms["målgrupp"], many=True, optional=True) or []
+    else:
+        if values.get("sammanfattning") is None:
+            values["sammanfattning"] = asker.ask("Sammanfattning (20–300 tecken)",
+                                                 lambda a: check_text(a, "sammanfattning", 20, 300))
+        if values.get("kategori") is None:
+            values["kategori"] = asker.choose("Kategori", vocab.terms["kategori"], many=False)
+        if not values.get("berörda"):
+            values["berörda"] = asker.choose("Berörda parter", vocab.terms["parter"], many=True)
+        if values.get("beslutsnivå") is None:
+            values["beslutsnivå"] = asker.choose("Var kan felet rättas (beslutsnivå)",
+                                                 {s: "" for s in v.BESLUTSNIVÅ}, many=False)
+        if values.get("förslag") is None:
+            values["förslag"] = asker.ask("Förslag: vad borde ändras? (20–1000 tecken)",
+                                          lambda a: check_text(a, "förslag", 20, 1000))
+        if values.get("status") is None:
+            values["status"] = asker.choose("Status", {s: "" for s in v.STATUS_SYSTEMFEL}, many=False)
+
+
+# --------------------------------------------------------------------------
+# The command
+
+
+def collect(kind: str, args, bank: Bank) -> dict:
+    """The options, checked. Missing ones stay None (or empty lists)."""
+    vocab = bank.vocab
+    values: dict = {"slug": args.slug}
+    if args.titel is not None:
+        values["titel"] = check_text(args.titel, "titel", 3, 200)
+    wrong = [name for name in _options_for_other_kinds(kind) if getattr(args, name, None) is not None]
+    if wrong:
+        raise NewFileError(
+            f"{', '.join('--' + name for name in wrong)} hör inte till '{kind}'. Se: metodbank ny --help"
+        )
+    if kind == "projekt":
+        values["förbund"] = check_forbund(split_list(args.förbund), vocab)
+        if args.status is not None:
+            values["status"] = check_choice(args.status, v.STATUS_PROJEKT, "status")
+        if args.start is not None:
+            values["start"] = check_date(args.start, "start")
+        if args.slut is not None:
+            values["slut"] = check_date(args.slut, "slut")
+        if values.get("start") and values.get("slut") and values["slut"].is_before(values["start"]):
+            raise NewFileError(f"--slut ({values['slut']}) ligger före --start ({values['start']})")
+        values["målgrupp"] = check_terms(split_list(args.målgrupp), "målgrupp", vocab)
+        values["parter"] = check_terms(split_list(args.parter), "parter", vocab)
+        values["metoder"] = check_metoder(split_list(args.metoder), bank)
+        if args.motivering is not None:
+            values["motivering"] = check_text(args.motivering, "motivering", 20, 1000)
+    elif kind == "metod":
+        if args.sammanfattning is not None:
+            values["sammanfattning"] = check_text(args.sammanfattning, "sammanfattning", 20, 300)
+        values["målgrupp"] = check_terms(split_list(args.målgrupp), "målgrupp", vocab)
+    else:
+        if args.sammanfattning is not None:
+            values["sammanfattning"] = check_text(args.sammanfattning, "sammanfattning", 20, 300)
+        if args.kategori is not None:
+            values["kategori"] = check_terms([args.kategori.strip()], "kategori", vocab)[0]
+        values["berörda"] = check_terms(split_list(args.berörda), "parter", vocab, option="berörda")
+        if args.beslutsnivå is not None:
+            values["beslutsnivå"] = check_choice(args.beslutsnivå, v.BESLUTSNIVÅ, "beslutsnivå")
+        if args.förslag is not None:
+            values["förslag"] = check_text(args.förslag, "förslag", 20, 1000)
+        if args.status is not None:
+            values["status"] = check_choice(args.status, v.STATUS_SYSTEMFEL, "status")
+    return values
+
+
+_ONLY_FOR = {
+    "projekt": ("förbund", "start", "slut", "parter", "metoder", "motivering"),
+    "metod": (),
+    "systemfel": ("kategori", "berörda", "beslutsnivå", "förslag"),
+}
+_SHARED = {"projekt": ("målgrupp", "status"), "metod": ("målgrupp", "sammanfattning"),
+           "systemfel": ("sammanfattning", "status")}
+
+
+def _options_for_other_kinds(kind: str) -> list[str]:
+    own = set(_ONLY_FOR[kind]) | set(_SHARED[kind])
+    every = {name for names in (*_ONLY_FOR.values(), *_SHARED.values()) for name in names}
+    return sorted(every - own)
+
+
+def template_environment() -> Environment:
+    env = Environment(
+        loader=PackageLoader("metodbank", "templates/new"),
+        autoescape=False,  # YAML, not HTML: every user string goes through |q
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        undefined=StrictUndefined,
+    )
+    env.filters["q"] = yaml_quote
+    env.filters["flow"] = lambda items: "[" + ", ".join(items) + "]"
+    return env
+
+
+def render(kind: str, values: dict, bank: Bank, today: dt.date | None = None) -> str:
+    context = {
+        "kind": kind,
+        "folder": KINDS[kind],
+        "schema": f"../schema/{KINDS[kind]}.schema.json",
+        "today": (today or dt.date.today()).isoformat(),
+        "vocab": bank.vocab,
+        "v": v,
+        "metoder": bank.metoder,
+        "systemfel": bank.systemfel,
+        **{key: values.get(key) for key in (
+            "slug", "titel", "status", "start", "slut", "motivering", "sammanfattning", "kategori",
+            "beslutsnivå", "förslag")},
+        **{key: values.get(key) or [] for key in LIST_OPTIONS},
+    }
+    return template_environment().get_template(f"{kind}.md.j2").render(**context)
+
+
+def cmd_ny(args) -> int:
+    from .cli import UsageError, config_for, find_root, is_bank_root
+    from .vokabular import load_vocabularies
+
+    kind = args.typ
+    try:
+        if args.mapp:
+            root = Path(args.mapp)
+            if not root.is_dir():
+                raise NewFileError(f"mappen '{args.mapp}' finns inte")
+        else:
+            root = find_root(Path.cwd())
+            if root is None:
+                raise NewFileError(
+                    "du står inte i en metodbank: gå till mappen med projekt/, metoder/ och systemfel/ "
+                    "eller ange den med --mapp"
+                )
+        if not is_bank_root(root) and not (root / "mkdocs.yml").is_file():
+            raise NewFileError(f"'{root}' är ingen metodbank: där finns varken projekt/, metoder/ eller systemfel/")
+        args.slug = check_slug(args.slug)
+        target = root / KINDS[kind] / f"{args.slug}.md"
+        if target.exists():
+            raise NewFileError(
+                f"{KINDS[kind]}/{args.slug}.md finns redan. Öppna och uppdatera den filen, "
+                f"eller välj ett annat namn, t.ex. '{_free_slug(root / KINDS[kind], args.slug)}'."
+            )
+        vocab = load_vocabularies(config_for(root, args.config))
+        bank = Bank.read(root, vocab)
+        values = collect(kind, args, bank)
+        if sys.stdin.isatty() and not args.inga_frågor:
+            ask_missing(kind, values, bank, Asker())
+        text = render(kind, values, bank)
+    except NewFileError as exc:
+        raise UsageError(str(exc)) from None
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with target.open("x", encoding="utf-8", newline="\n") as handle:
+        handle.write(text)
+    shown = f"{KINDS[kind]}/{args.slug}.md"
+    print(f"Skapade {shown}.")
+    print("Fyll i fälten som är tomma och läs kommentarerna (raderna som börjar med #).")
+    print(f"Kontrollera sedan filen med: metodbank kontrollera {shown}")
+    return 0
+
+
+def _free_slug(folder: Path, slug: str) -> str:
+    for number in range(2, 100):
+        candidate = f"{slug[:76]}-{number}"
+        if not (folder / f"{candidate}.md").exists():
+            return candidate
+    return f"{slug[:70]}-ny"

@@ -1,0 +1,197 @@
+"""``metodbank sök``: search the bank from the terminal.
+
+A thin adapter: find the bank, make sure the index is fresh
+(:mod:`.fresh`), search (:mod:`.query`) and print. Every user mistake ends
+as a Swedish message and exit code 2, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+
+from ..vokabular import GRAD_LABELS
+from .errors import SearchError
+
+EPILOG = """\
+sökfrågan:
+  ord                   alla ord ska finnas (böjningsformer och sammansättningar
+                        räknas: "coachning" hittar "studiecoachning")
+  "exakt fras"          orden i följd
+  coach*                ord som börjar så
+  ord ELLER ord         något av orden (även OR)
+  INTE ord, -ord        utesluter (även NOT)
+  fält:värde            sök i ett fält: titel:, fakta:, brödtext:, förbund:,
+                        typ:, målgrupp:, parter:, metoder:, systemfel:,
+                        kategori:, grad:, status:, startår:
+                        t.ex. systemfel:svarte-petter grad:2 startår:[2018 TO 2020]
+
+exempel:
+  metodbank sök "unga psykisk ohälsa" --målgrupp unga-vuxna-20-29 --grad 2 --typ projekt
+  metodbank sök praktik --förbund "Södra Dalarna" --json
+  metodbank sök --systemfel svarte-petter
+
+Indexet byggs eller uppdateras automatiskt när innehållet har ändrats
+(standard: <banken>/.cache/metodbank/sok).
+"""
+
+# (option, aliases, filter name, help)
+FILTER_OPTIONS = [
+    ("--typ", [], "typ", "projekt, metod eller systemfel"),
+    ("--målgrupp", ["--malgrupp"], "målgrupp", "en målgrupp ur vokabulären, t.ex. unga-vuxna-20-29"),
+    ("--part", ["--parter"], "parter", "en part, t.ex. forsakringskassan"),
+    ("--metod", ["--metoder"], "metoder", "en metod (filnamnet i metoder/ utan .md)"),
+    ("--systemfel", [], "systemfel", "ett systemfel (filnamnet i systemfel/ utan .md)"),
+    ("--kategori", [], "kategori", "systemfelets kategori, t.ex. finansiering"),
+    ("--förbund", ["--forbund"], "förbund", "förbundets namn eller en del av det, t.ex. 'Södra Dalarna'"),
+    ("--grad", [], "grad", "grad av framgång: 0, 1, 2 eller 3 (för en metod: högsta grad i dess projekt)"),
+    ("--status", [], "status", "t.ex. avslutat, pågående, rapporterat"),
+    ("--år", ["--ar", "--startår"], "startår", "projektets startår, t.ex. 2019"),
+]
+
+
+def register(sub) -> None:
+    parser = sub.add_parser(
+        "sök", aliases=["sok"], help="sök bland projekt, metoder och systemfel",
+        description="Sök i metodbanken. Träffarna rangordnas; titelträffar väger tyngst.",
+        epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("fråga", nargs="*", metavar="SÖKORD", help="vad du söker (flera ord: alla ska finnas)")
+    filters = parser.add_argument_group("filter (kan upprepas: --grad 2 --grad 3 betyder 2 eller 3)")
+    for option, aliases, dest, text in FILTER_OPTIONS:
+        filters.add_argument(option, *aliases, dest=f"filter_{dest}", action="append", metavar="VÄRDE", help=text)
+    parser.add_argument("--json", action="store_true", help="skriv träffarna som JSON (för skript)")
+    parser.add_argument("--limit", type=_positive, default=20, metavar="N", help="högst N träffar (standard: 20)")
+    parser.add_argument("--index", metavar="MAPP", help="indexmapp (standard: <banken>/.cache/metodbank/sok)")
+    parser.add_argument("--bank", metavar="MAPP", help="bankens mapp (standard: den som innehåller aktuell mapp)")
+    parser.add_argument("--config", metavar="MKDOCS_YML", help="mkdocs.yml med vokabulär (standard: bankens egen)")
+    parser.add_argument("--bygg-om", dest="rebuild", action="store_true", help="bygg om indexet från grunden")
+    parser.set_defaults(handler=cmd_sok)
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' är inget heltal") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError("måste vara minst 1")
+    return value
+
+
+def cmd_sok(args) -> int:
+    from .. import cli as main_cli
+    from .fresh import ensure_index
+    from .query import search
+
+    root = _bank_root(args, main_cli)
+    if args.index:
+        index_dir = Path(args.index)
+    elif root is not None:
+        index_dir = root / ".cache" / "metodbank" / "sok"
+    else:
+        raise main_cli.UsageError("hittar ingen metodbank här: gå till bankens mapp eller ange --bank eller --index")
+    config = main_cli.config_for(root, args.config) if root is not None else None
+    if root is not None:
+        stats, bank = ensure_index(root, index_dir, config, rebuild=args.rebuild)
+        if stats is not None and stats.written:
+            print(stats.summary(), file=sys.stderr)
+        if bank is not None and not bank.ok:
+            errors = len(bank.problems.errors)
+            print(f"obs: {errors} fel i innehållet; filer med fel saknas i sökningen — kör 'metodbank kontrollera'",
+                  file=sys.stderr)
+    filters = {name[len("filter_"):]: values for name, values in vars(args).items()
+               if name.startswith("filter_") and values}
+    text = " ".join(args.fråga)
+    try:
+        hits = search(index_dir, text, filters, limit=args.limit)
+    except SearchError as exc:
+        print(f"metodbank sök: {exc.message}", file=sys.stderr)
+        return main_cli.EXIT_USAGE
+    site_url = _site_url(config)
+    if args.json:
+        payload = {
+            "fråga": text, "filter": filters, "antal": hits.total, "visade": len(hits),
+            "alla_ord": not hits.any_word,
+            "träffar": [dict(h.to_json(), länk=site_url + h.url if site_url else None) for h in hits],
+        }
+        json.dump(payload, sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+        return main_cli.EXIT_OK
+    _print_hits(hits, root, site_url, sys.stdout.isatty() and not os.environ.get("NO_COLOR"))
+    return main_cli.EXIT_OK
+
+
+def _bank_root(args, main_cli) -> Path | None:
+    if args.bank:
+        root = Path(args.bank)
+        if not main_cli.is_bank_root(root):
+            raise main_cli.UsageError(f"'{args.bank}' är ingen metodbank (mappen saknar projekt/, metoder/ och systemfel/)")
+        return root.resolve()
+    return main_cli.find_root(Path.cwd())
+
+
+def _site_url(config: Path | None) -> str:
+    """``site_url`` from mkdocs.yml, so hits can show a full address."""
+    if config is None:
+        return ""
+    import yaml
+
+    from ..vokabular import _TolerantLoader
+
+    try:
+        data = yaml.load(Path(config).read_text(encoding="utf-8"), Loader=_TolerantLoader) or {}
+    except (OSError, yaml.YAMLError):
+        return ""
+    url = data.get("site_url") if isinstance(data, dict) else None
+    return url.rstrip("/") + "/" if isinstance(url, str) and url.strip() else ""
+
+
+def _print_hits(hits, root: Path | None, site_url: str, tty: bool) -> None:
+    bold, plain = ("\033[1m", "\033[0m") if tty else ("", "")
+    mark = ("\033[1m", "\033[0m") if tty else ("«", "»")
+    if not hits:
+        print("Inga träffar. Pröva färre eller andra ord, eller ta bort ett filter.")
+        return
+    if hits.any_word:
+        print("Inget dokument innehåller alla orden; här är de som har något av dem.\n")
+    shown = f"{len(hits)} av {hits.total}" if hits.total > len(hits) else f"{hits.total}"
+    print(f"{shown} {'träff' if hits.total == 1 else 'träffar'}\n")
+    width = len(str(len(hits)))
+    indent = " " * (width + 2)
+    for number, hit in enumerate(hits, 1):
+        print(f"{number:>{width}}. {bold}{hit.titel}{plain}")
+        print(f"{indent}{_facts(hit)}")
+        text = hit.snippet(*mark)
+        if text:
+            print(f"{indent}{text}")
+        print(f"{indent}{_where(hit, root, site_url)}")
+        print()
+
+
+def _facts(hit) -> str:
+    parts = [hit.typ]
+    if hit.grad is not None:
+        label = GRAD_LABELS.get(hit.grad, "").lower()
+        parts.append(f"{'högsta grad' if hit.typ == 'metod' else 'grad'} {hit.grad} ({label})")
+    if hit.status:
+        parts.append(hit.status)
+    if hit.startår:
+        parts.append(f"start {hit.startår}")
+    if hit.förbund:
+        names = hit.förbund[:3] + ([f"+{len(hit.förbund) - 3} till"] if len(hit.förbund) > 3 else [])
+        parts.append(", ".join(names))
+    return " · ".join(parts)
+
+
+def _where(hit, root: Path | None, site_url: str) -> str:
+    path = hit.path
+    if root is not None:
+        try:
+            path = os.path.relpath(root / hit.path)
+        except ValueError:  # another drive on Windows
+            path = str(root / hit.path)
+    return f"{path}  →  {site_url + hit.url if site_url else '/' + hit.url}"

@@ -1,0 +1,138 @@
+"""Generate every page the bank publishes, as Markdown source for the site
+engine. Pages at ``projekt/<slug>.md`` become ``/projekt/<slug>/``."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import json
+from dataclasses import dataclass, field
+
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup, escape
+
+from .. import vokabular as v
+from ..checks.rules import stale_reason
+from ..derive import Derived, by_recency
+from ..schema import generate as json_schema
+from . import charts, format as fmt
+
+
+@dataclass(frozen=True)
+class Page:
+    src_uri: str  # e.g. "projekt/unga-vuxna-i-arbete.md"
+    content: str
+
+
+@dataclass
+class SiteOptions:
+    repo_url: str = ""
+    related: dict = field(default_factory=dict)  # (kind, slug) -> [(kind, slug, score)]
+    today: dt.date | None = None
+
+
+@functools.lru_cache(maxsize=1)
+def environment() -> Environment:
+    """One shared environment: templates are compiled once per process."""
+    env = Environment(
+        loader=PackageLoader("metodbank", "templates/site"),
+        # Every generated page is HTML inside Markdown: escape everything.
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        trim_blocks=True,
+        lstrip_blocks=True,
+        undefined=StrictUndefined,
+        keep_trailing_newline=True,
+    )
+    env.filters.update(tal=fmt.tal, kr=fmt.kr, procent=fmt.procent, decimal=fmt.decimal, yaml_str=_yaml_str)
+    env.globals.update(GRAD_LABELS=v.GRAD_LABELS, GRAD_MEANING=v.GRAD_MEANING, charts=charts)
+    return env
+
+
+def _yaml_str(value: str) -> Markup:
+    # JSON strings are valid YAML scalars: safe for the page's front-matter.
+    # The theme prints a page's `title` and `description` unescaped (in
+    # <title>, the header, <meta content="…">, the search index), treating
+    # them as HTML, so the text is HTML-escaped here first.
+    return Markup(json.dumps(str(escape(str(value))), ensure_ascii=False))
+
+
+def base_for(src_uri: str) -> str:
+    """Relative prefix from a page's URL back to the site root."""
+    depth = src_uri.count("/") + (0 if src_uri.endswith("index.md") else 1)
+    return "../" * depth
+
+
+class Generator:
+    def __init__(self, derived: Derived, options: SiteOptions | None = None):
+        self.d = derived
+        self.bank = derived.bank
+        self.vocab = derived.bank.vocab
+        self.options = options or SiteOptions()
+        self.env = environment()
+
+    def render(self, template: str, src_uri: str, **context) -> Page:
+        content = self.env.get_template(template).render(
+            d=self.d, vocab=self.vocab, base=base_for(src_uri), options=self.options, **context
+        )
+        return Page(src_uri, content)
+
+    def related(self, kind: str, slug: str) -> list:
+        found = []
+        for other_kind, other_slug, _score in self.options.related.get((kind, slug), []):
+            doc = self.bank.documents(other_kind).get(other_slug)
+            if doc is not None:
+                found.append(doc)
+        return found
+
+    def pages(self) -> list[Page]:
+        d = self.d
+        out = [self.render("projekt_index.md.j2", "projekt/index.md", projekt=d.projekt_sorted)]
+        for doc in d.projekt_sorted:
+            uri = f"projekt/{doc.slug}.md"
+            out.append(self.render("projekt.md.j2", uri, p=doc, m=doc.meta,
+                                   förbund=d.projekt_förbund[doc.slug],
+                                   liknande=self.related("projekt", doc.slug),
+                                   body=Markup(doc.body)))
+        out.append(self.render("metoder_index.md.j2", "metoder/index.md"))
+        for slug, facts in d.metoder.items():
+            out.append(self.render("metod.md.j2", f"metoder/{slug}.md", f=facts, m=facts.metod.meta,
+                                   liknande=self.related("metoder", slug), body=Markup(facts.metod.body)))
+        out.append(self.render("systemfel_index.md.j2", "systemfel/index.md"))
+        for slug, facts in d.systemfel.items():
+            out.append(self.render("systemfel.md.j2", f"systemfel/{slug}.md", f=facts, m=facts.systemfel.meta,
+                                   body=Markup(facts.systemfel.body)))
+        out.append(self.render("malgrupper_index.md.j2", "malgrupper/index.md"))
+        for key in self.vocab.keys("målgrupp"):
+            projekt = d.by_målgrupp.get(key, [])
+            metoder = [f for f in d.metoder.values() if any(key in p.meta.målgrupp for p in f.projekt)
+                       or key in (f.metod.meta.målgrupp or [])]
+            out.append(self.render("malgrupp.md.j2", f"malgrupper/{key}/index.md", key=key, projekt=projekt,
+                                   metoder=metoder))
+        out.append(self.render("forbund_index.md.j2", "forbund/index.md"))
+        for slug, forbund in d.förbund.items():
+            observed = [f for f in d.ranking if any(forbund in r.förbund for r in f.observationer)]
+            out.append(self.render("forbund.md.j2", f"forbund/{slug}/index.md", f=forbund, systemfel=observed))
+        out.append(self.render("framgang.md.j2", "framgang/index.md"))
+        out.append(self.render("matris.md.j2", "matris/index.md"))
+        out.append(self.render("uppdatering.md.j2", "uppdatering/index.md", projekt=self.needs_update()))
+        out.append(self.render("hitta.md.j2", "hitta/index.md"))
+        out.append(self.render("sok.md.j2", "sok/index.md"))
+        out.append(self.render("lamna_in.md.j2", "lamna-in/index.md", schema=json_schema("projekt", self.vocab)))
+        return out
+
+    def needs_update(self) -> list:
+        today = self.options.today or dt.date.today()
+        found = []
+        for p in by_recency(self.bank.projekt.values()):
+            reason = stale_reason(p.meta.status, p.meta.period.start, p.meta.period.slut, today)
+            if reason:
+                found.append((p, reason))
+        return found
+
+    def key_figures(self, src_uri: str = "index.md") -> str:
+        """The start page's key figures and pyramid, as an HTML snippet."""
+        return self.render("nyckeltal.html.j2", src_uri).content
+
+
+def generate(derived: Derived, options: SiteOptions | None = None) -> list[Page]:
+    return Generator(derived, options).pages()
