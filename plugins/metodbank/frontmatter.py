@@ -3,6 +3,8 @@ file line of every key and list item so problems can point at them."""
 
 from __future__ import annotations
 
+import bisect
+import re
 import unicodedata
 from dataclasses import dataclass, field
 
@@ -47,16 +49,22 @@ class Parsed:
 
 
 def split(text: str) -> tuple[str, str, int]:
-    """(yaml_text, body, body_line). Raises FrontMatterError when there is none."""
-    text = text.lstrip("\ufeff")
-    lines = text.splitlines(keepends=True)
-    if not lines or lines[0].strip() != "---":
+    """(yaml_text, body, body_line). Raises FrontMatterError when there is none.
+
+    Lines end at \\n, \\r\\n or \\r, as in an editor; other characters that
+    Python or YAML also treat as line breaks (\\u2028, \\x85, \\x0c …) do not
+    start a new line, so line numbers match what the author sees.
+    """
+    text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    lines = text.split("\n")
+    if lines[0].strip() != "---":
         raise FrontMatterError(
             1, "filen saknar front-matter: den ska börja med en rad '---', sedan fälten, sedan '---' igen"
         )
     for index in range(1, len(lines)):
-        if lines[index].rstrip("\r\n").rstrip() in ("---", "..."):
-            return "".join(lines[1:index]), "".join(lines[index + 1 :]), index + 2
+        if lines[index].rstrip() in ("---", "..."):
+            yaml_text = "".join(line + "\n" for line in lines[1:index])
+            return yaml_text, "\n".join(lines[index + 1 :]), index + 2
     raise FrontMatterError(1, "front-matter avslutas aldrig: lägg till en rad '---' efter sista fältet")
 
 
@@ -78,6 +86,9 @@ class _Builder:
 
     def __init__(self, yaml_text: str):
         self.yaml_text = yaml_text
+        # YAML counts \\u2028, \\x85 … as line breaks too; file lines count
+        # only \\n, so lines are found from a mark's character offset.
+        self.newlines = [match.start() for match in re.finditer("\n", yaml_text)]
         self.loader = _LOADER(yaml_text)
         self.lines: dict = {}
         self.duplicates: list = []
@@ -88,7 +99,7 @@ class _Builder:
             node = self.loader.get_single_node()
         except yaml.MarkedYAMLError as exc:
             mark = _error_mark(exc, self.yaml_text)
-            line = mark.line + self.OFFSET if mark else 1
+            line = self.line(mark) if mark else 1
             raise FrontMatterError(line, f"YAML-fel i front-matter: {_explain(exc, self.yaml_text)}") from None
         except yaml.YAMLError as exc:
             raise FrontMatterError(1, f"YAML-fel i front-matter: {exc}") from None
@@ -98,23 +109,27 @@ class _Builder:
             raise FrontMatterError(1, "front-matter är tom: fyll i fälten mellan raderna '---'")
         if not isinstance(node, yaml.MappingNode):
             raise FrontMatterError(
-                node.start_mark.line + self.OFFSET,
+                self.line(node.start_mark),
                 "front-matter ska bestå av fält på formen 'namn: värde'",
             )
         return self.value(node, ())
 
+    def line(self, mark) -> int:
+        """The file line of a YAML mark."""
+        return bisect.bisect_left(self.newlines, mark.index) + self.OFFSET
+
     def value(self, node, loc: Loc):
         self.count += 1
         if self.count > MAX_NODES:
-            raise FrontMatterError(node.start_mark.line + self.OFFSET, "front-matter är för stor eller för djupt nästlad")
+            raise FrontMatterError(self.line(node.start_mark), "front-matter är för stor eller för djupt nästlad")
         if isinstance(node, yaml.MappingNode):
             result = {}
             for key_node, value_node in node.value:
                 key = self.scalar(key_node)
                 if not isinstance(key, (str, int, float, bool)) or key is None:
-                    raise FrontMatterError(key_node.start_mark.line + self.OFFSET, "fältnamn måste vara enkla ord")
+                    raise FrontMatterError(self.line(key_node.start_mark), "fältnamn måste vara enkla ord")
                 key = _nfc(str(key))
-                line = key_node.start_mark.line + self.OFFSET
+                line = self.line(key_node.start_mark)
                 if key in result:
                     self.duplicates.append((line, ".".join(str(p) for p in loc + (key,))))
                 self.lines[loc + (key,)] = line
@@ -123,19 +138,19 @@ class _Builder:
         if isinstance(node, yaml.SequenceNode):
             items = []
             for index, item in enumerate(node.value):
-                self.lines[loc + (index,)] = item.start_mark.line + self.OFFSET
+                self.lines[loc + (index,)] = self.line(item.start_mark)
                 items.append(self.value(item, loc + (index,)))
             return items
         return self.scalar(node)
 
     def scalar(self, node):
         if not isinstance(node, yaml.ScalarNode):
-            raise FrontMatterError(node.start_mark.line + self.OFFSET, "fältnamn måste vara enkla ord")
+            raise FrontMatterError(self.line(node.start_mark), "fältnamn måste vara enkla ord")
         # Fast paths for the two commonest tags (the composer has already
         # resolved them); PyYAML's generic constructor dominates large banks.
         if node.tag == _STR:
             return _nfc(node.value)
-        if node.tag == _INT and node.value.isdigit() and not node.value.startswith("0"):
+        if node.tag == _INT and node.value.isascii() and node.value.isdigit() and not node.value.startswith("0"):
             return int(node.value)
         try:
             return _nfc(self.loader.construct_object(node, deep=True))
@@ -149,7 +164,7 @@ class _Builder:
                 message = f"taggen '{tag}' är inte tillåten: ta bort den och skriv bara värdet"
             else:
                 message = f"värdet '{node.value}' passar inte taggen '{tag}': ta bort taggen eller rätta värdet"
-            raise FrontMatterError(node.start_mark.line + self.OFFSET, message) from None
+            raise FrontMatterError(self.line(node.start_mark), message) from None
 
 
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
@@ -177,7 +192,7 @@ def _error_mark(exc: yaml.MarkedYAMLError, yaml_text: str):
     (often at the end of the front-matter) — then where that thing began."""
     mark = exc.problem_mark or exc.context_mark
     if exc.context_mark is not None and mark is not None:
-        at_end = mark.line >= len(yaml_text.splitlines())
+        at_end = not yaml_text[mark.index :].strip()
         context = str(exc.context or "")
         if at_end or "while parsing a flow" in context or "while scanning a simple key" in context:
             return exc.context_mark
@@ -190,8 +205,7 @@ def _explain(exc: yaml.MarkedYAMLError, yaml_text: str = "") -> str:
         return "ett citattecken stängs aldrig"
     if "cannot start any token" in problem:
         mark = exc.problem_mark
-        lines = yaml_text.splitlines()
-        char = lines[mark.line][mark.column : mark.column + 1] if mark and mark.line < len(lines) else ""
+        char = yaml_text[mark.index : mark.index + 1] if mark else ""
         if char == "\t" or not char:
             return _EXPLAIN["found a tab character"]
         return f"tecknet '{char}' kan inte inleda ett värde — sätt citattecken runt värdet"

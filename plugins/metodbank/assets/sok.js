@@ -5,9 +5,13 @@
   "use strict";
   var box = document.getElementById("mb-sok");
   if (!box || typeof PagefindUI === "undefined") return;
+  var bundle = new URL(box.getAttribute("data-bundle"), window.location.href).pathname;
   var ui = new PagefindUI({
     element: "#mb-sok",
-    bundlePath: box.getAttribute("data-bundle"),
+    bundlePath: bundle,
+    // Result URLs are indexed from the site root; this keeps them right when
+    // the site is published under a sub-path (e.g. GitHub Pages).
+    baseUrl: bundle.replace(/pagefind\/$/, ""),
     showImages: false,
     showSubResults: false,
     resetStyles: false,

@@ -101,13 +101,31 @@ class MetodbankPlugin(BasePlugin[MetodbankConfig]):
         with self.timings.phase("sökmärkning"):
             return pagefind.wrap(html, page.file.src_uri, self.derived)
 
+    def on_pre_build(self, config):
+        self.indexer = None
+
+    def on_post_page(self, output, page, config):
+        if self.indexer is None:
+            self.indexer = pagefind.StreamingIndexer()
+        with self.timings.phase("pagefind"):
+            self.indexer.add(output, "/" + page.url)
+        return output
+
     def on_post_build(self, config):
         with self.timings.phase("pagefind"):
             try:
-                pagefind.build_index(Path(config.site_dir))
+                if self.indexer is not None:
+                    self.timings.counts["sökindexerade_sidor"] = self.indexer.finish(Path(config.site_dir))
             except pagefind.PagefindError as exc:
                 raise PluginError(str(exc)) from None
+            finally:
+                self.indexer = None
         self.timings.report()
+
+    def on_build_error(self, error):
+        if getattr(self, "indexer", None) is not None:
+            self.indexer.close()
+            self.indexer = None
 
     def on_serve(self, server, config, builder):
         # Reload the preview when any content file changes, not only docs/.
