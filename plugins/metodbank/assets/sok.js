@@ -17,6 +17,9 @@
     resetStyles: false,
     autofocus: true
   });
+  // Pagefind's input has only a placeholder; give it a real accessible name.
+  var input = box.querySelector("input");
+  if (input) input.setAttribute("aria-label", "Sök i Metodbanken");
   var query = new URLSearchParams(window.location.search).get("q");
   if (query) ui.triggerSearch(query);
 })();

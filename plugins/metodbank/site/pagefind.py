@@ -114,16 +114,41 @@ class StreamingIndexer:
             raise PagefindError(f"Pagefind kunde inte bygga sökindexet: {exc}") from None
         finally:
             self.close()
+        # Pagefind writes its filter indexes in hash-map order: put them in a
+        # fixed order so that two builds of the same site are byte-identical.
+        pagefind_stable.canonicalise(Path(site_dir) / OUTPUT_SUBDIR)
         return len(self._pending)
 
     def close(self) -> None:
         if self._loop.is_running():
             try:
-                if self._index._service is not None:
-                    self._call(self._index._service.close())
+                self._call(self._shutdown())
             finally:
                 self._loop.call_soon_threadsafe(self._loop.stop)
                 self._thread.join(timeout=10)
+
+    async def _shutdown(self) -> None:
+        """End the service gracefully: close its input and let it exit.
+
+        pagefind's own ``PagefindService.close()`` sends SIGTERM, which can cut
+        a file it is still writing (seen once: pagefind-component-ui.js ended
+        at exactly 128 KiB). The service exits by itself on end of input once
+        its work is done. This uses pagefind 1.5's private attributes, so the
+        version is pinned in constraints.txt; SIGTERM stays as the fallback.
+        """
+        service = self._index._service
+        if service is None:
+            return
+        backend = service._backend
+        try:
+            if backend.stdin is not None:
+                backend.stdin.close()
+            await self._asyncio.wait_for(backend.wait(), timeout=120)
+        except (self._asyncio.TimeoutError, OSError):
+            backend.terminate()
+            await backend.wait()
+        finally:
+            service._poll_task.cancel()
 
 
 def build_index(site_dir: Path, language: str = "sv") -> None:

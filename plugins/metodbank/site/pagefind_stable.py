@@ -23,6 +23,7 @@ import gzip
 import hashlib
 import json
 import struct
+import zlib
 from pathlib import Path
 
 SIGNATURE = b"pagefind_dcd"
@@ -150,7 +151,7 @@ def canonicalise(folder: Path) -> bool:
                     raise _Unknown(f"filterfilen {filter_hash} har okänd form")
                 filters.append((name, filter_hash, content))
             plans.append((language, meta_hash, meta, lists[0], filters))
-    except (_Unknown, OSError, KeyError, TypeError, IndexError, EOFError, gzip.BadGzipFile, UnicodeDecodeError):
+    except (ValueError, OSError, KeyError, TypeError, IndexError, EOFError, gzip.BadGzipFile, zlib.error):
         return False
 
     for language, meta_hash, meta, index, filters in plans:
