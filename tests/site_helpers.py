@@ -340,7 +340,7 @@ def evil_site(evil_bank, tmp_path_factory) -> Path:
 # --------------------------------------------------------------------------
 # Serving the built site and driving Chromium
 
-CHROMIUM = "/usr/bin/chromium"
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")  # GitHub runners point it at their Chrome
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 

@@ -443,7 +443,7 @@
     form.querySelectorAll(".mb-felmeddelande[id^='fel-f-']").forEach(function (p) {
       var el = $(p.id.slice(4));
       var messages = el && byElement.get(el);
-      var shown = !!messages && (showAll || touched[el.id]) && visible(el);
+      var shown = Boolean(messages && (showAll || touched[el.id]) && visible(el));
       p.hidden = !shown;
       p.textContent = shown ? messages.join(" ") : "";
       if (!el) return;

@@ -45,8 +45,10 @@ def check_projekt(parsed: Parsed, path: str, problems: ProblemList, today: dt.da
     if start and slut and slut.is_before(start):
         problems.error(path, line(("period", "slut")), f"period.slut ({slut}) ligger före period.start ({start})")
 
-    if status != "planerat" and "resultat" not in data and status is not None:
-        problems.error(path, 1, f"fältet 'resultat' krävs när status är '{status}' (bara planerade projekt saknar resultat)")
+    if status in ("pågående", "avslutat", "avbrutet") and data.get("resultat") is None:
+        # Also an empty 'resultat:' line: the field is there but says nothing.
+        where = line(("resultat",)) if "resultat" in data else line(("status",))
+        problems.error(path, where, f"fältet 'resultat' krävs när status är '{status}' (bara planerade projekt saknar resultat)")
 
     resultat = data.get("resultat")
     deltagare = _int(_get(resultat, "deltagare"))
@@ -72,10 +74,10 @@ def check_projekt(parsed: Parsed, path: str, problems: ProblemList, today: dt.da
                 )
 
     if finished and not _items(data.get("lärdomar")):
-        problems.error(path, line(("lärdomar",)) if "lärdomar" in data else 1,
+        problems.error(path, line(("lärdomar",)) if "lärdomar" in data else line(("status",)),
                        f"minst en lärdom krävs när status är '{status}' — vad skulle andra behöva veta?")
     if status == "avbrutet" and not data.get("avbrottsorsak"):
-        problems.error(path, 1, "fältet 'avbrottsorsak' krävs när status är 'avbrutet': berätta varför projektet avbröts")
+        problems.error(path, line(("status",)), "fältet 'avbrottsorsak' krävs när status är 'avbrutet': berätta varför projektet avbröts")
 
     _check_currency(data, parsed, path, problems, today, start, slut)
 
