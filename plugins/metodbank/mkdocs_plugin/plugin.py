@@ -20,7 +20,11 @@ from ..bank import FOLDERS, load_bank
 from ..derive import derive
 from .. import schema
 from ..exports import data_files
+from ..search import bygg as whoosh_build
+from ..search.errors import SearchError
+from ..search.related import related
 from ..site import catalogue, pagefind
+from ..site.compounds import compound_terms
 from ..site.pages import Generator, SiteOptions
 from ..timing import Timings
 from ..vokabular import Vocabularies
@@ -43,6 +47,8 @@ class MetodbankPlugin(BasePlugin[MetodbankConfig]):
         base = Path(config.config_file_path).parent
         self.root = (base / self.config.innehall) if self.config.innehall else base
         self.vocab = Vocabularies.from_config(self.config.vokabular)
+        self.cache_dir = self.root / ".cache" / "metodbank"
+        self.search_job = None
         # Our theme overrides (the header search box) take precedence over the theme's.
         overrides = str(resources.files("metodbank").joinpath("theme_overrides"))
         if overrides not in config.theme.dirs:
@@ -56,8 +62,7 @@ class MetodbankPlugin(BasePlugin[MetodbankConfig]):
     def on_files(self, files: Files, config) -> Files:
         self.timings = Timings()
         with self.timings.phase("kontroll"):
-            bank = load_bank(self.root, self.vocab, progress=self.timings.counter,
-                             cache_dir=self.root / ".cache" / "metodbank")
+            bank = load_bank(self.root, self.vocab, progress=self.timings.counter, cache_dir=self.cache_dir)
         self.timings.counts.update(filer=bank.files, cache_träffar=bank.cache_hits, cache_missar=bank.cache_misses)
         if not bank.ok:
             listing = "\n".join(p.format() for p in bank.problems.sorted())
@@ -66,9 +71,14 @@ class MetodbankPlugin(BasePlugin[MetodbankConfig]):
             )
         for problem in bank.problems.warnings:
             log.info(problem.format())
+        # The Whoosh index builds in its own process on the other core while
+        # MkDocs renders; it reads the content cache load_bank just wrote.
+        self.search_job = whoosh_build.start(self.root, self.cache_dir / "sok", config.config_file_path)
         with self.timings.phase("korsindex"):
             self.derived = derive(bank)
-        self.generator = Generator(self.derived, SiteOptions(repo_url=self.config.repo_url))
+            related_items = related(bank)
+            self.compound_terms = compound_terms(self.derived)
+        self.generator = Generator(self.derived, SiteOptions(repo_url=self.config.repo_url, related=related_items))
         with self.timings.phase("sidor", len(bank.projekt)):
             generated = {page.src_uri: page.content for page in self.generator.pages()}
         with self.timings.phase("export"):
@@ -99,7 +109,8 @@ class MetodbankPlugin(BasePlugin[MetodbankConfig]):
 
     def on_page_content(self, html, page, config, files):
         with self.timings.phase("sökmärkning"):
-            return pagefind.wrap(html, page.file.src_uri, self.derived)
+            return pagefind.wrap(html, page.file.src_uri, self.derived,
+                                 self.compound_terms.get(page.file.src_uri, ""))
 
     def on_pre_build(self, config):
         self.indexer = None
@@ -120,9 +131,22 @@ class MetodbankPlugin(BasePlugin[MetodbankConfig]):
                 raise PluginError(str(exc)) from None
             finally:
                 self.indexer = None
+        with self.timings.phase("whoosh"):
+            try:
+                stats = whoosh_build.wait(self.search_job)
+                whoosh_build.publish(self.cache_dir / "sok", Path(config.site_dir))
+            except SearchError as exc:
+                raise PluginError(exc.message) from None
+            finally:
+                self.search_job = None
+        self.timings.counts["whoosh"] = stats
         self.timings.report()
 
     def on_build_error(self, error):
+        if getattr(self, "search_job", None) is not None:
+            self.search_job.kill()
+            self.search_job.wait()
+            self.search_job = None
         if getattr(self, "indexer", None) is not None:
             self.indexer.close()
             self.indexer = None

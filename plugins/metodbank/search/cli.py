@@ -53,12 +53,20 @@ FILTER_OPTIONS = [
 ]
 
 
+class _SwedishHelp(argparse.RawDescriptionHelpFormatter):
+    def add_usage(self, usage, actions, groups, prefix=None):
+        super().add_usage(usage, actions, groups, prefix="användning: " if prefix is None else prefix)
+
+
 def register(sub) -> None:
     parser = sub.add_parser(
         "sök", aliases=["sok"], help="sök bland projekt, metoder och systemfel",
         description="Sök i metodbanken. Träffarna rangordnas; titelträffar väger tyngst.",
-        epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=EPILOG, formatter_class=_SwedishHelp, add_help=False,
     )
+    parser._positionals.title = "sökord"
+    parser._optionals.title = "flaggor"
+    parser.add_argument("-h", "--hjälp", "--help", action="help", help="visa den här hjälpen")
     parser.add_argument("fråga", nargs="*", metavar="SÖKORD", help="vad du söker (flera ord: alla ska finnas)")
     filters = parser.add_argument_group("filter (kan upprepas: --grad 2 --grad 3 betyder 2 eller 3)")
     for option, aliases, dest, text in FILTER_OPTIONS:
@@ -95,7 +103,9 @@ def cmd_sok(args) -> int:
     else:
         raise main_cli.UsageError("hittar ingen metodbank här: gå till bankens mapp eller ange --bank eller --index")
     config = main_cli.config_for(root, args.config) if root is not None else None
-    if root is not None:
+    # An explicit --index without --bank is read as it is (e.g. the copy
+    # published in the site under sok/index/); otherwise refresh it first.
+    if root is not None and not (args.index and not args.bank):
         stats, bank = ensure_index(root, index_dir, config, rebuild=args.rebuild)
         if stats is not None and stats.written:
             print(stats.summary(), file=sys.stderr)

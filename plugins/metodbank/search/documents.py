@@ -1,11 +1,12 @@
 """A loaded bank → one flat search record per document.
 
 A record holds exactly what the index stores and searches for a document:
-its own text, plus what it borrows from other files (the titles of the
+its own text, plus what it *borrows* from other files (the titles of the
 metoder and systemfel a project refers to, the förbund and degrees of the
-projects that used a metod, the observations of a systemfel). Its
-``digest`` covers all of that, so an unchanged file whose borrowed data
-changed (a metod was renamed) is still re-indexed, and nothing else is.
+projects that used a metod, the observations of a systemfel, vocabulary
+labels). Its digest is the file's own sha256 plus that borrowed data, so a
+file whose borrowed data changed (a metod was renamed) is re-indexed, and
+deciding that nothing changed needs neither the text nor the analyzer.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..suggest import slugify
@@ -21,9 +22,6 @@ from .analysis import ANALYSIS_VERSION
 
 # The folder names are plural; a hit's type is shown in the singular.
 TYP = {"projekt": "projekt", "metoder": "metod", "systemfel": "systemfel"}
-
-FACETS = ("målgrupp", "parter", "metoder", "systemfel", "kategori")
-
 
 @dataclass
 class Record:
@@ -44,109 +42,165 @@ class Record:
     status: str | None = None
     startår: int | None = None
     facets: dict[str, list[str]] = field(default_factory=dict)
-    file_digest: str = ""
     digest: str = ""
 
     def texts(self) -> tuple[str, ...]:
         return self.titel, self.etiketter, self.fakta, self.brödtext
 
 
-def build_records(bank) -> dict[str, Record]:
-    """One record per valid document of ``bank``, keyed by ``Record.key``."""
-    vocab = bank.vocab
-    used_by: dict[str, list] = {}
-    observed_by: dict[str, list] = {}
-    for slug in sorted(bank.projekt):
-        doc = bank.projekt[slug]
-        for metod in doc.meta.metoder:
-            used_by.setdefault(metod, []).append(doc)
-        for obs in doc.meta.systemfel or []:
-            observed_by.setdefault(obs.id, []).append((doc, obs))
+class Corpus:
+    """The bank's documents as search records, each with its digest."""
 
-    records = {}
-    for slug, doc in sorted(bank.projekt.items()):
-        records[f"projekt/{slug}"] = _projekt(doc, bank, vocab)
-    for slug, doc in sorted(bank.metoder.items()):
-        records[f"metoder/{slug}"] = _metod(doc, used_by.get(slug, []), vocab)
-    for slug, doc in sorted(bank.systemfel.items()):
-        records[f"systemfel/{slug}"] = _systemfel(doc, observed_by.get(slug, []), vocab)
-    for record in records.values():
-        record.digest = _digest(record)
-    return records
+    def __init__(self, bank):
+        self.bank = bank
+        self.docs = {f"{kind}/{slug}": doc for kind in ("projekt", "metoder", "systemfel")
+                     for slug, doc in sorted(bank.documents(kind).items())}
+        self.used_by: dict[str, list] = {}
+        self.observed_by: dict[str, list] = {}
+        for slug in sorted(bank.projekt):
+            doc = bank.projekt[slug]
+            for metod in doc.meta.metoder:
+                self.used_by.setdefault(metod, []).append(doc)
+            for obs in doc.meta.systemfel or []:
+                self.observed_by.setdefault(obs.id, []).append((doc, obs))
+        self._borrowed: dict[str, dict] = {}
+
+    def keys(self) -> list[str]:
+        return list(self.docs)
+
+    def digest(self, key: str) -> str:
+        doc = self.docs[key]
+        payload = json.dumps([ANALYSIS_VERSION, doc.digest, _root_relative(doc), self.borrowed(key)],
+                             ensure_ascii=False, sort_keys=True)
+        return hashlib.sha256(payload.encode()).hexdigest()
+
+    def borrowed(self, key: str) -> dict:
+        """Everything the record of ``key`` takes from outside its own file."""
+        if key not in self._borrowed:
+            doc = self.docs[key]
+            self._borrowed[key] = {"projekt": self._borrowed_projekt, "metoder": self._borrowed_metod,
+                                   "systemfel": self._borrowed_systemfel}[doc.kind](doc)
+        return self._borrowed[key]
+
+    def record(self, key: str) -> Record:
+        doc = self.docs[key]
+        build = {"projekt": _projekt, "metoder": _metod, "systemfel": _systemfel}[doc.kind]
+        record = build(doc, self.borrowed(key))
+        record.digest = self.digest(key)
+        return record
+
+    # What each kind borrows. Plain data (strings, numbers, lists), so that it
+    # can be hashed, and the record builders below use nothing else from outside.
+
+    def _labels(self, name: str, keys) -> list[str]:
+        return [self.bank.vocab.label(name, k) for k in keys]
+
+    def _forbund(self, values) -> dict:
+        vocab = self.bank.vocab
+        return {"namn": [vocab.label("förbund", v) for v in values], "id": _union([[forbund_id(v, vocab) for v in values]])}
+
+    def _borrowed_projekt(self, doc) -> dict:
+        m, bank = doc.meta, self.bank
+        return {
+            "metoder": [bank.metoder[s].meta.titel if s in bank.metoder else s for s in m.metoder],
+            "systemfel": {o.id: bank.systemfel[o.id].meta.titel if o.id in bank.systemfel else o.id
+                          for o in m.systemfel or []},
+            "målgrupp": self._labels("målgrupp", m.målgrupp),
+            "parter": self._labels("parter", m.parter),
+            "förbund": self._forbund(m.förbund),
+        }
+
+    def _borrowed_metod(self, doc) -> dict:
+        # Only what the record shows of its projects, so that a project change
+        # that leaves these alone does not re-index the method.
+        projects = self.used_by.get(doc.slug, [])
+        return {
+            "målgrupp": self._labels("målgrupp", doc.meta.målgrupp or []),
+            "projektens_målgrupp": _union(p.meta.målgrupp for p in projects),
+            "projektens_parter": _union(p.meta.parter for p in projects),
+            "högsta_grad": max((p.meta.framgång.grad for p in projects), default=None),
+            "förbund": self._forbund(_union(p.meta.förbund for p in projects)),
+        }
+
+    def _borrowed_systemfel(self, doc) -> dict:
+        m, observations = doc.meta, self.observed_by.get(doc.slug, [])
+        return {
+            "kategori": self.bank.vocab.label("kategori", m.kategori),
+            "berörda": self._labels("parter", m.berörda),
+            "observationer": [o.observation for _, o in observations],
+            "målgrupp": _union(p.meta.målgrupp for p, _ in observations),
+            "förbund": self._forbund(_union(p.meta.förbund for p, _ in observations)),
+        }
+
+
+def build_records(bank) -> dict[str, Record]:
+    """Every record of ``bank`` (the indexer builds only those it needs)."""
+    corpus = Corpus(bank)
+    return {key: corpus.record(key) for key in corpus.keys()}
 
 
 def _base(doc, **kw) -> Record:
     return Record(
         key=f"{doc.kind}/{doc.slug}", kind=doc.kind, typ=TYP[doc.kind], slug=doc.slug,
-        titel=doc.meta.titel, url=doc.url, path=_root_relative(doc), brödtext=plain_text(doc.body),
-        file_digest=doc.digest, **kw,
+        titel=doc.meta.titel, url=doc.url, path=_root_relative(doc), brödtext=plain_text(doc.body), **kw,
     )
 
 
-def _projekt(doc, bank, vocab) -> Record:
+def _projekt(doc, b: dict) -> Record:
     m = doc.meta
-    labels = lambda name, keys: [vocab.label(name, k) for k in keys]  # noqa: E731
-    metod_titles = [bank.metoder[s].meta.titel if s in bank.metoder else s for s in m.metoder]
     systemfel_ids = [o.id for o in m.systemfel or []]
     for beslut in m.framgång.beslut or []:
         systemfel_ids += [s for s in beslut.systemfel or [] if s not in systemfel_ids]
-    etiketter = [*m.förbund, *(m.kommuner or []), *labels("målgrupp", m.målgrupp), *labels("parter", m.parter),
-                 *metod_titles]
+    etiketter = [*m.förbund, *(m.kommuner or []), *b["målgrupp"], *b["parter"], *b["metoder"]]
     fakta = [m.framgång.motivering]
     for o in m.systemfel or []:
-        fakta += [bank.systemfel[o.id].meta.titel if o.id in bank.systemfel else o.id, o.observation]
+        fakta += [b["systemfel"][o.id], o.observation]
     if m.resultat:
         fakta.append(m.resultat.sammanfattning)
     fakta += [f"{i.organisation}. {i.beskrivning}" for i in m.framgång.implementerad_hos or []]
-    fakta += [f"{b.beslutsfattare}: {b.beslut}" for b in m.framgång.beslut or []]
+    fakta += [f"{x.beslutsfattare}: {x.beslut}" for x in m.framgång.beslut or []]
     fakta += list(m.lärdomar or [])
     fakta += [m.avbrottsorsak or "", *(u.titel for u in m.utvärdering or [])]
-    names, ids = _forbund(m.förbund, vocab)
     return _base(
         doc,
         sammanfattning=m.resultat.sammanfattning if m.resultat else m.framgång.motivering,
-        etiketter=_join(etiketter), fakta=_join(fakta), förbund=names, förbundsid=ids, grad=m.framgång.grad,
-        status=m.status,
-        startår=m.period.start.year,
+        etiketter=_join(etiketter), fakta=_join(fakta), förbund=b["förbund"]["namn"],
+        förbundsid=b["förbund"]["id"], grad=m.framgång.grad, status=m.status, startår=m.period.start.year,
         facets={"målgrupp": list(m.målgrupp), "parter": list(m.parter), "metoder": list(m.metoder),
                 "systemfel": systemfel_ids, "kategori": []},
     )
 
 
-def _metod(doc, projects: list, vocab) -> Record:
+def _metod(doc, b: dict) -> Record:
     m = doc.meta
-    # Facets describe where the method was used, so that "--grad 2 --typ metod"
-    # lists methods that reached the second degree somewhere.
-    målgrupp = _union([m.målgrupp or [], *(p.meta.målgrupp for p in projects)])
-    förbund = _union(p.meta.förbund for p in projects)
-    names, ids = _forbund(förbund, vocab)
-    etiketter = [*(vocab.label("målgrupp", k) for k in m.målgrupp or []), *names]
+    names = b["förbund"]["namn"]
+    etiketter = [*b["målgrupp"], *names]
     fakta = [m.sammanfattning, m.förutsättningar or ""]
     if m.evidens:
         fakta += [f"Evidens: {m.evidens.nivå}", m.evidens.källa or ""]
     fakta += [k.titel for k in m.källor or []]
+    # Facets describe where the method was used, so that "--grad 2 --typ metod"
+    # lists methods that reached the second degree somewhere.
     return _base(
         doc,
         sammanfattning=m.sammanfattning, etiketter=_join(etiketter), fakta=_join(fakta), förbund=names,
-        förbundsid=ids, grad=max((p.meta.framgång.grad for p in projects), default=None),
-        facets={"målgrupp": målgrupp, "parter": _union(p.meta.parter for p in projects),
+        förbundsid=b["förbund"]["id"], grad=b["högsta_grad"],
+        facets={"målgrupp": _union([m.målgrupp or [], b["projektens_målgrupp"]]),
+                "parter": b["projektens_parter"],
                 "metoder": [doc.slug], "systemfel": [], "kategori": []},
     )
 
 
-def _systemfel(doc, observations: list, vocab) -> Record:
+def _systemfel(doc, b: dict) -> Record:
     m = doc.meta
-    projects = [p for p, _ in observations]
-    names, ids = _forbund(_union(p.meta.förbund for p in projects), vocab)
-    etiketter = [vocab.label("kategori", m.kategori), *(vocab.label("parter", k) for k in m.berörda),
-                 *(m.ansvarig or []), *(m.regelverk or []), *names]
-    fakta = [m.sammanfattning, m.förslag, *(h.händelse for h in m.historik or []),
-             *(o.observation for _, o in observations)]
+    names = b["förbund"]["namn"]
+    etiketter = [b["kategori"], *b["berörda"], *(m.ansvarig or []), *(m.regelverk or []), *names]
+    fakta = [m.sammanfattning, m.förslag, *(h.händelse for h in m.historik or []), *b["observationer"]]
     return _base(
         doc,
         sammanfattning=m.sammanfattning, etiketter=_join(etiketter), fakta=_join(fakta), förbund=names,
-        förbundsid=ids, status=m.status,
-        facets={"målgrupp": _union(p.meta.målgrupp for p in projects), "parter": list(m.berörda),
+        förbundsid=b["förbund"]["id"], status=m.status,
+        facets={"målgrupp": b["målgrupp"], "parter": list(m.berörda),
                 "metoder": [], "systemfel": [doc.slug], "kategori": [m.kategori]},
     )
 
@@ -170,11 +224,6 @@ def forbund_id(value: str, vocab=None) -> str:
     return slugify(" ".join(value.split()))
 
 
-def _forbund(values, vocab) -> tuple[list[str], list[str]]:
-    names = [vocab.label("förbund", v) for v in values]
-    return names, _union([[forbund_id(v, vocab) for v in values]])
-
-
 def _union(lists) -> list[str]:
     out: dict[str, None] = {}
     for values in lists:
@@ -186,13 +235,6 @@ def _join(parts) -> str:
     return "\n".join(p for p in parts if p)
 
 
-def _digest(record: Record) -> str:
-    data = asdict(record)
-    data.pop("digest")
-    payload = json.dumps([ANALYSIS_VERSION, data], ensure_ascii=False, sort_keys=True)
-    return hashlib.sha256(payload.encode()).hexdigest()
-
-
 # --------------------------------------------------------------------------
 # Markdown → plain text, for indexing and snippets: the words, not the markup.
 
@@ -202,7 +244,7 @@ _REF_LINK = re.compile(r"\[([^\]]+)\]\[[^\]]*\]")
 _TAG = re.compile(r"<[^>\n]+>")
 _LINE_MARKUP = re.compile(r"^\s{0,3}(?:#{1,6}\s+|>\s?|[-*+]\s+|\d+[.)]\s+)", re.M)
 _EMPHASIS = re.compile(r"(\*{1,3}|_{1,3}|`+|~~)(?=\S)(.+?)(?<=\S)\1")
-_TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}.*$", re.M)
+_TABLE_RULE = re.compile(r"^[ \t]*\|?[ \t]*:?-{3,}.*$", re.M)
 _SPACES = re.compile(r"[ \t]+")
 
 

@@ -47,6 +47,7 @@ def ensure_index(root: Path, index_dir: Path, config: Path | None = None, rebuil
     stamp = fingerprint(root, config)
     if not rebuild and is_fresh(index_dir, stamp):
         return None, None
-    bank = load_bank(Path(root), load_vocabularies(config))
+    # The content cache makes this cheap right after a site build.
+    bank = load_bank(Path(root), load_vocabularies(config), cache_dir=Path(root) / ".cache" / "metodbank")
     stats: IndexStats = build_index(bank, index_dir, fingerprint=stamp, rebuild=rebuild)
     return stats, bank

@@ -15,6 +15,7 @@ in one atomic step (:mod:`.store`), so a crash never leaves a broken index.
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 import time
 from dataclasses import dataclass
@@ -24,7 +25,7 @@ from whoosh import index as whoosh_index
 
 from . import store
 from .analysis import ANALYSIS_VERSION, Decompounder, lexicon_stems
-from .documents import build_records
+from .documents import Corpus
 from .schema import SCHEMA_VERSION, build_schema, to_fields
 
 FORMAT = f"metodbank-sok/{SCHEMA_VERSION}/{ANALYSIS_VERSION}"
@@ -63,7 +64,8 @@ def build_index(bank, index_dir, *, fingerprint: str | None = None, rebuild: boo
     """
     started = time.perf_counter()
     index_dir = Path(index_dir)
-    records = build_records(bank)
+    corpus = Corpus(bank)
+    digests = {key: corpus.digest(key) for key in corpus.keys()}
     stats = IndexStats()
     with store.build_lock(index_dir):
         store.collect_garbage(index_dir)
@@ -75,17 +77,18 @@ def build_index(bank, index_dir, *, fingerprint: str | None = None, rebuild: boo
         old_docs: dict = manifest["docs"] if manifest else {}
         old_splits: dict = manifest["splits"] if manifest else {}
 
-        added = sorted(k for k in records if k not in old_docs)
-        removed = sorted(k for k in old_docs if k not in records)
-        updated = sorted(k for k in records if k in old_docs and old_docs[k][0] != records[k].digest)
-        unchanged = [k for k in records if k in old_docs and old_docs[k][0] == records[k].digest]
+        added = sorted(k for k in digests if k not in old_docs)
+        removed = sorted(k for k in old_docs if k not in digests)
+        updated = sorted(k for k in digests if k in old_docs and old_docs[k][0] != digests[k])
+        unchanged = [k for k in digests if k in old_docs and old_docs[k][0] == digests[k]]
 
         # Stems of every document: re-analysed for new and changed ones only.
-        doc_stems = {k: old_docs[k][1] for k in unchanged}
+        records = {key: corpus.record(key) for key in added + updated}
+        doc_stems = {k: old_docs[k][1].split() for k in unchanged}
         for key in added + updated:
             doc_stems[key] = sorted(lexicon_stems(records[key].texts()))
         lexicon = {s for stems in doc_stems.values() for s in stems}
-        old_lexicon = {s for _, stems in old_docs.values() for s in stems}
+        old_lexicon = {s for _, stems in old_docs.values() for s in stems.split()}
         if lexicon == old_lexicon:
             splits = old_splits
             resplit = []
@@ -93,13 +96,15 @@ def build_index(bank, index_dir, *, fingerprint: str | None = None, rebuild: boo
             splits = {k: list(v) for k, v in Decompounder(lexicon).splits(sorted(lexicon)).items()}
             changed = {s for s in splits.keys() | old_splits.keys() if splits.get(s) != old_splits.get(s)}
             resplit = sorted(k for k in unchanged if changed.intersection(doc_stems[k]))
+            records.update((key, corpus.record(key)) for key in resplit)
 
         stats.added, stats.updated, stats.removed = len(added), len(updated), len(removed)
         stats.resplit, stats.unchanged = len(resplit), len(unchanged) - len(resplit)
-        stats.documents = len(records)
+        stats.documents = len(digests)
         vocabularies = {name: dict(terms) for name, terms in bank.vocab.terms.items()}
-        new_info = {"format": FORMAT, "fingerprint": fingerprint, "documents": len(records),
-                    "vokabular": vocabularies, "slugs": _slugs(records)}
+        new_info = {"format": FORMAT, "fingerprint": fingerprint, "documents": len(digests),
+                    "vokabular": vocabularies, "slugs": {kind: sorted(bank.documents(kind)) for kind in
+                                                         ("projekt", "metoder", "systemfel")}}
 
         if live is not None and not (added or updated or removed or resplit):
             if info != new_info:  # e.g. a touched file: only the fingerprint moved
@@ -133,29 +138,21 @@ def build_index(bank, index_dir, *, fingerprint: str | None = None, rebuild: boo
             ix.close()
             store.write_json(gen, store.MANIFEST, {
                 "format": FORMAT,
-                "docs": {k: [records[k].digest, doc_stems[k]] for k in records},
+                # Stems as one string per document: much faster to load than lists.
+                "docs": {k: [digests[k], " ".join(doc_stems[k])] for k in digests},
                 "splits": splits,
             })
             store.write_json(gen, store.INFO, new_info)
             store.publish(index_dir, gen)
-        except BaseException:
-            import shutil
-
-            shutil.rmtree(gen, ignore_errors=True)
+        except BaseException:  # an exception (not a kill): tidy up now rather than next time
+            if store.current_generation(index_dir) != gen:
+                shutil.rmtree(gen, ignore_errors=True)
             raise
         store.collect_garbage(index_dir)
     stats.written = True
     stats.generation = gen.name
     stats.seconds = time.perf_counter() - started
     return stats
-
-
-def _slugs(records) -> dict[str, list[str]]:
-    """Slugs per folder, so the query side can check ``metoder:``/``systemfel:`` values."""
-    out: dict[str, list[str]] = {"projekt": [], "metoder": [], "systemfel": []}
-    for record in records.values():
-        out[record.kind].append(record.slug)
-    return out
 
 
 def _pause_for_tests() -> None:

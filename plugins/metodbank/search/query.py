@@ -33,7 +33,7 @@ from . import store
 from .analysis import name_analyzer
 from .documents import forbund_id
 from .errors import IndexMissing, SearchError
-from .schema import FIELD_ALIASES, ID_FACETS, KEYWORD_FACETS, TEXT_BOOSTS, facet_token
+from .schema import FIELD_ALIASES, TEXT_BOOSTS, facet_token
 from .snippets import Matcher, Snippet, lead, render, snippet
 
 TYPER = {"projekt": "projekt", "metod": "metod", "metoder": "metod", "systemfel": "systemfel"}
@@ -96,31 +96,43 @@ def search(index_dir, text: str, filters: dict | None = None, typ: str | None = 
     except Exception as exc:  # noqa: BLE001 — an unreadable index is the user's to rebuild
         raise SearchError(f"sökindexet i {index_dir} kan inte läsas ({exc.__class__.__name__}): bygg om det med --bygg-om") from None
     try:
-        searcher = ix.searcher()
-    except Exception as exc:  # noqa: BLE001
-        ix.close()
+        with ix.searcher() as searcher:
+            return _search(searcher, ix.schema, text, known, filter_query, limit)
+    except SearchError:
+        raise
+    except Exception as exc:  # noqa: BLE001 — a damaged index: say so, not a traceback
         raise SearchError(f"sökindexet i {index_dir} kan inte läsas ({exc.__class__.__name__}): bygg om det med --bygg-om") from None
-    with searcher:
-        if text:
-            _check_syntax(text)
-            q = _parse(text, ix.schema, syntax.AndGroup)
-            _check_values(q, known)
-        else:
-            q = query.Every()
-        # Without words to rank by, every hit scores the same: use a fixed order.
-        order = {} if _has_text(q) else {"sortedby": "ordning"}
-        results = searcher.search(q, filter=filter_query, limit=limit, **order)
-        any_word = False
-        if text and results.is_empty() and len(_words(q)) > 1:
-            loose = _parse(text, ix.schema, syntax.OrGroup.factory(0.9))
-            results = searcher.search(loose, filter=filter_query, limit=limit)
-            any_word = not results.is_empty()
-        matcher = _matcher(q)
-        hits = Hits(_hit(h, matcher, scored=not order) for h in results)
-        hits.total = len(results)
-        hits.any_word = any_word
-    ix.close()
+    finally:
+        ix.close()
+
+
+def _search(searcher, schema, text: str, known: dict, filter_query, limit: int) -> Hits:
+    if text:
+        _check_syntax(text)
+        q = _parse(text, schema, syntax.AndGroup)
+        _check_values(q, known)
+    else:
+        q = query.Every()
+    # Without words to rank by, every hit scores the same: use a fixed order.
+    order = {} if _has_text(q) else {"sortedby": "ordning"}
+    results = _run(searcher, q, text, filter=filter_query, limit=limit, **order)
+    any_word = False
+    if text and results.is_empty() and len(_words(q)) > 1:
+        loose = _parse(text, schema, syntax.OrGroup.factory(0.9))
+        results = _run(searcher, loose, text, filter=filter_query, limit=limit)
+        any_word = not results.is_empty()
+    matcher = _matcher(q)
+    hits = Hits(_hit(h, matcher, scored=not order) for h in results)
+    hits.total = len(results)
+    hits.any_word = any_word
     return hits
+
+
+def _run(searcher, q, text: str, **kw):
+    try:
+        return searcher.search(q, **kw)
+    except query.QueryError as exc:  # e.g. a wildcard matching too many words
+        raise SearchError(f"sökfrågan '{text}' kan inte köras ({exc}); förenkla den") from None
 
 
 # --------------------------------------------------------------------------
