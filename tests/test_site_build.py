@@ -419,6 +419,30 @@ def test_no_broken_internal_links(built_site):
 #: mkdocs writes the build date into the sitemap; nothing else may differ.
 STAMPED = {"sitemap.xml", "sitemap.xml.gz"}
 
+#: The Whoosh index published for terminal use: Whoosh stores write times in
+#: its segments and pickles its stop-word set in hash order, and our info.json
+#: records the content files' paths and mtimes. Its bytes may differ; what it
+#: answers may not (test_published_whoosh_indexes_answer_alike).
+WHOOSH_DIR = "sok/index/"
+
+
+def _whoosh_answers(site: Path) -> list:
+    from metodbank.search.query import search
+
+    answers = []
+    for query in ("arbetsträning", "nyanlända", "coachning", "systemfel:svarte-petter", "unga psykisk ohälsa"):
+        answers.append([(h.kind, h.slug, round(h.score, 6)) for h in search(site / WHOOSH_DIR, query, limit=50)])
+    return answers
+
+
+def test_published_whoosh_indexes_answer_alike(built_site, tmp_path):
+    src = copy_inputs(tmp_path / "src-whoosh")
+    again = tmp_path / "site-whoosh"
+    run_build(src, again, hashseed="3")
+    first, second = _whoosh_answers(built_site), _whoosh_answers(again)
+    assert all(first), f"varje fråga ska ge träffar: {first}"
+    assert first == second
+
 
 def test_two_builds_are_byte_identical(built_site, tmp_path):
     # A second copy at another path, built with another hash seed: neither
@@ -431,7 +455,7 @@ def test_two_builds_are_byte_identical(built_site, tmp_path):
     problems = [f"bara i första bygget: {p}" for p in sorted(first - second)]
     problems += [f"bara i andra bygget: {p}" for p in sorted(second - first)]
     for rel in sorted(first & second):
-        if rel in STAMPED:
+        if rel in STAMPED or rel.startswith(WHOOSH_DIR):
             continue
         a, b = (built_site / rel).read_bytes(), (again / rel).read_bytes()
         if a != b:

@@ -112,25 +112,15 @@ class MetodbankPlugin(BasePlugin[MetodbankConfig]):
             return pagefind.wrap(html, page.file.src_uri, self.derived,
                                  self.compound_terms.get(page.file.src_uri, ""))
 
-    def on_pre_build(self, config):
-        self.indexer = None
-
-    def on_post_page(self, output, page, config):
-        if self.indexer is None:
-            self.indexer = pagefind.StreamingIndexer()
-        with self.timings.phase("pagefind"):
-            self.indexer.add(output, "/" + page.url)
-        return output
-
     def on_post_build(self, config):
         with self.timings.phase("pagefind"):
+            # Pagefind's command line, after every page is written: its
+            # service API (which could index while pages render) was seen to
+            # exit before finishing its writes, truncating pagefind-ui.js.
             try:
-                if self.indexer is not None:
-                    self.timings.counts["sökindexerade_sidor"] = self.indexer.finish(Path(config.site_dir))
+                pagefind.build_index(Path(config.site_dir))
             except pagefind.PagefindError as exc:
                 raise PluginError(str(exc)) from None
-            finally:
-                self.indexer = None
         with self.timings.phase("whoosh"):
             try:
                 stats = whoosh_build.wait(self.search_job)
@@ -147,9 +137,7 @@ class MetodbankPlugin(BasePlugin[MetodbankConfig]):
             self.search_job.kill()
             self.search_job.wait()
             self.search_job = None
-        if getattr(self, "indexer", None) is not None:
-            self.indexer.close()
-            self.indexer = None
+
 
     def on_serve(self, server, config, builder):
         # Reload the preview when any content file changes, not only docs/.
