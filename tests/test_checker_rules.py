@@ -106,6 +106,11 @@ def test_missing_required_field(bank_root, old, new, needle, message):
     assert run(bank_root, {NEW_P: text}) == [f"{NEW_P}:{line}: {message}"]
 
 
+def test_missing_required_field_in_a_metod_written_from_a_dict(bank_root):
+    metod = {"titel": "Ny metod", "målgrupp": ["nyanlanda"], "insatstid_månader": 6}
+    assert run(bank_root, {NEW_M: metod}) == [f"{NEW_M}:1: fältet 'sammanfattning' saknas men krävs"]
+
+
 def test_unknown_field_suggests_the_right_name(bank_root):
     text = replace(P, "målgrupp:", "malgrupp:")
     # One problem, not also "'målgrupp' saknas": the typo is the only mistake.
@@ -298,6 +303,17 @@ def test_duplicate_slug_in_a_subfolder(bank_root):
 def test_reference_to_missing_file(bank_root, old, new, needle, message):
     text = replace(P, old, new)
     assert run(bank_root, {NEW_P: text}) == [f"{NEW_P}:{line_of(text, needle)}: {message}"]
+
+
+def test_reference_with_an_invalid_slug_does_not_suggest_creating_it(bank_root):
+    text = replace(P, "metoder: [exempelmetod]", "metoder: [Exempelmetod]")
+    line = line_of(text, "metoder:")
+    assert run(bank_root, {NEW_P: text}) == [
+        f"{NEW_P}:{line}: metoder: metoden 'Exempelmetod' finns inte (ingen fil metoder/Exempelmetod.md)."
+        " Menade du 'exempelmetod'?",
+        f"{NEW_P}:{line}: metoder[1]: 'Exempelmetod' är ingen giltig slug: använd bara a–z, 0–9 och bindestreck,"
+        " 3–80 tecken",
+    ]
 
 
 def test_reference_from_beslut_to_missing_systemfel(bank_root):
@@ -509,6 +525,12 @@ def test_identity_number_in_body(bank_root, number, message):
     assert run(bank_root, {NEW_M: text}) == [f"{NEW_M}:{len(M.splitlines()) + 2}: {message}"]
 
 
+def test_identity_number_after_a_hyphen(bank_root):
+    text = M + "Se https://example.org/deltagare-811218-9876 och ID-8112189876.\n"
+    line = len(M.splitlines()) + 1
+    assert run(bank_root, {NEW_M: text}) == [f"{NEW_M}:{line}: {PNR}"]  # one line, however many numbers
+
+
 def test_identity_number_in_front_matter(bank_root):
     text = replace(P, "lärdomar:", "kontakt: Kalle, 811218-9876\nlärdomar:")
     assert run(bank_root, {NEW_P: text}) == [f"{NEW_P}:{line_of(text, 'kontakt:')}: {PNR}"]
@@ -577,6 +599,52 @@ def test_broken_yaml_names_the_line(bank_root, old, new, needle, message):
 def test_yaml_tags_are_explained(bank_root, value, message):
     text = replace(M, "insatstid_månader: 12", f"insatstid_månader: {value}")
     assert run(bank_root, {NEW_M: text}) == [f"{NEW_M}:{line_of(text, 'insatstid')}: {message}"]
+
+
+def test_control_character_in_front_matter(bank_root):
+    text = replace(M, "insatstid_månader: 12", "insatstid_månader: 12\x00")
+    assert run(bank_root, {NEW_M: text}) == [
+        f"{NEW_M}:{line_of(text, 'insatstid')}: front-matter innehåller ett otillåtet tecken (U+0000),"
+        " som ofta inte syns i editorn — ta bort det"
+    ]
+
+
+@pytest.mark.parametrize(
+    "title",
+    ['"Exempel\u2028metoden"', "'Exempel\u2029metoden'", '"Exempel\x85metoden"'],
+    ids=["line-separator", "paragraph-separator", "next-line"],
+)
+def test_line_numbers_count_only_real_line_breaks(bank_root, title):
+    # YAML and Python also break lines at U+2028, U+2029 and U+0085; an
+    # editor does not, so they must not shift the lines of later problems.
+    text = replace(replace(M, "titel: Exempelmetoden", f"titel: {title}"), "nivå: måttlig", "nivå: hög")
+    assert text.count("\n") == M.count("\n")
+    assert run(bank_root, {NEW_M: text}) == [
+        f"{NEW_M}:7: evidens.nivå: 'hög' är inte tillåtet. Tillåtna värden: stark, måttlig, begränsad, saknas"
+    ]
+
+
+@pytest.mark.parametrize("newline", ["\r\n", "\r"], ids=["crlf", "cr"])
+def test_windows_and_old_mac_line_endings(bank_root, newline):
+    text = replace(M, "nivå: måttlig", "nivå: hög").replace("\n", newline)
+    text += f"<script>x</script>{newline}Deltagare 811218-9876{newline}"
+    assert run(bank_root, {NEW_M: text.encode()}) == [
+        f"{NEW_M}:7: evidens.nivå: 'hög' är inte tillåtet. Tillåtna värden: stark, måttlig, begränsad, saknas",
+        f"{NEW_M}:11: <script> {TAG}",
+        f"{NEW_M}:12: {PNR}",
+    ]
+    latin1 = (M + "Första raden.\nÅtta år\n").replace("\n", newline).encode().replace("Åtta".encode(), b"\xc5tta")
+    assert run(bank_root, {NEW_M: latin1}) == [
+        f"{NEW_M}:12: filen är inte sparad som UTF-8: spara om den med teckenkodningen UTF-8"
+    ]
+
+
+def test_a_line_break_inside_a_value_stays_on_one_output_line(bank_root):
+    text = replace(P, "status: avslutat", 'status: "avslutat\\nigen"')
+    assert run(bank_root, {NEW_P: text}) == [
+        f"{NEW_P}:4: status: 'avslutat\\nigen' är inte tillåtet. Tillåtna värden: planerat, pågående, avslutat,"
+        " avbrutet — menade du 'avslutat'?"
+    ]
 
 
 def test_file_over_1_mb(bank_root):
@@ -798,6 +866,19 @@ def test_github_actions_annotations(bank_root):
     ]
     assert plain == [out[0], out[2]]
     assert run_cli(bank_root)[1] == plain  # no annotations outside GitHub Actions
+
+
+def test_github_annotation_escapes_the_file_name(bank_root):
+    write_bank(bank_root, {"projekt/a,b.md": P})
+    code, out, _ = run_cli(bank_root, env={"GITHUB_ACTIONS": "true"})
+    message = (
+        "filnamnet 'a,b.md' är ingen giltig slug: 3–80 tecken, bara a–z, 0–9 och bindestreck"
+        " — döp om den till 'a-b.md'"
+    )
+    assert (code, out) == (1, [
+        f"projekt/a,b.md:1: {message}",
+        f"::error file=projekt/a%2Cb.md,line=1::{message}",
+    ])
 
 
 def test_checker_never_modifies_files(bank_root):

@@ -234,7 +234,8 @@ def load_document(kind, source: Path, shown: str, slug, problems: ProblemList, c
     try:
         content = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        line = raw.count(b"\n", 0, exc.start) + 1
+        before = raw[: exc.start].replace(b"\r\n", b"\n").replace(b"\r", b"\n")  # lines as in frontmatter.split
+        line = before.count(b"\n") + 1
         problems.error(shown, line, "filen är inte sparad som UTF-8: spara om den med teckenkodningen UTF-8")
         return None, None
     text.check_identity_numbers(content, shown, problems)

@@ -101,6 +101,14 @@ class _Builder:
             mark = _error_mark(exc, self.yaml_text)
             line = self.line(mark) if mark else 1
             raise FrontMatterError(line, f"YAML-fel i front-matter: {_explain(exc, self.yaml_text)}") from None
+        except yaml.reader.ReaderError:
+            # A control character (U+0000 …): YAML refuses the whole text.
+            bad = _NOT_PRINTABLE.search(self.yaml_text)
+            index, code = (bad.start(), f"U+{ord(bad.group()):04X}") if bad else (0, "?")
+            raise FrontMatterError(
+                bisect.bisect_left(self.newlines, index) + self.OFFSET,
+                f"front-matter innehåller ett otillåtet tecken ({code}), som ofta inte syns i editorn — ta bort det",
+            ) from None
         except yaml.YAMLError as exc:
             raise FrontMatterError(1, f"YAML-fel i front-matter: {exc}") from None
         finally:
@@ -168,6 +176,8 @@ class _Builder:
 
 
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
+# Characters YAML accepts (YAML 1.1 "printable"); anything else is a ReaderError.
+_NOT_PRINTABLE = re.compile("[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
 _EXPLAIN = {
@@ -183,6 +193,11 @@ _EXPLAIN = {
     "found unknown escape character": "okänt tecken efter \\ inom \"citattecken\" — använd 'enkla citattecken' i stället",
     "expected hexdecimal number": "okänt tecken efter \\ inom \"citattecken\" — använd 'enkla citattecken' i stället",
     "expected alphabetic or numeric character": "tecknen & och * ska följas av ett namn — sätt citattecken runt texten",
+    "expected node content": "ett värde saknas eller börjar med ett tecken som kräver citattecken (som ] } , -)",
+    "block sequence entries are not allowed": "en lista med '-' kan inte börja på samma rad som fältnamnet — flytta den till nästa rad",
+    "expected whitespace or line break": "tecknet ! inleder en YAML-tagg — sätt citattecken runt värdet",
+    "expected <document start>": "indraget stämmer inte: fälten på översta nivån ska börja längst till vänster",
+    "expected directive name": "en rad som börjar med % behöver citattecken runt texten",
 }
 
 

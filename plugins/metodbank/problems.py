@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from enum import Enum
 
@@ -26,13 +27,25 @@ class Problem:
 
     def format(self) -> str:
         prefix = "varning: " if self.severity is Severity.WARNING else ""
-        return f"{self.path}:{self.line}: {prefix}{self.message}"
+        return f"{self.path}:{self.line}: {prefix}{_one_line(self.message)}"
 
     def github_annotation(self) -> str:
         kind = "error" if self.is_error else "warning"
-        # GitHub's workflow commands need %, CR and LF escaped in the message.
+        # GitHub's workflow commands need %, CR and LF escaped in the message,
+        # and also ':' and ',' in a property such as the file name.
         text = self.message.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-        return f"::{kind} file={self.path},line={self.line}::{text}"
+        path = self.path.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+        path = path.replace(":", "%3A").replace(",", "%2C")
+        return f"::{kind} file={path},line={self.line}::{text}"
+
+
+def _one_line(text: str) -> str:
+    """A message quotes the author's values; a line break or control character
+    in one must not break the one-problem-per-line output."""
+    return "".join(
+        ch.encode("unicode_escape").decode("ascii") if unicodedata.category(ch) in ("Cc", "Zl", "Zp") else ch
+        for ch in text
+    )
 
 
 class ProblemList(list):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 
+from ..model import _SLUG
 from ..suggest import edit_distance, nearest
 
 
@@ -29,10 +30,11 @@ def _reference(bank, known: dict[str, set[str]], kind: str, slug: str, path: str
     what = "metod" if kind == "metoder" else "systemfel"
     definite = "metoden" if kind == "metoder" else "systemfelet"
     new = "Är den ny? Skapa den" if kind == "metoder" else "Är det nytt? Skapa det"  # en metod, ett systemfel
+    # Only a valid slug can be created (an invalid one is also reported at the field).
+    create = f" {new} med: metodbank ny {what} {slug}" if _SLUG.match(slug) else ""
     bank.problems.error(
         path, line,
-        f"{field}: {definite} '{slug}' finns inte (ingen fil {kind}/{slug}.md).{hint} "
-        f"{new} med: metodbank ny {what} {slug}",
+        f"{field}: {definite} '{slug}' finns inte (ingen fil {kind}/{slug}.md).{hint}{create}",
     )
 
 

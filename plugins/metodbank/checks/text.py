@@ -9,7 +9,7 @@ import re
 from ..problems import ProblemList
 
 # 10 or 12 digits, optionally with - or + before the last four.
-_PNR = re.compile(r"(?<![\d-])(\d{2})?(\d{2})(\d{2})(\d{2})([-+]?)(\d{3})(\d)(?![\d])")
+_PNR = re.compile(r"(?<!\d)(\d{2})?(\d{2})(\d{2})(\d{2})([-+]?)(\d{3})(\d)(?![\d])")
 
 
 def luhn_ok(digits: str) -> bool:
@@ -42,6 +42,8 @@ def find_identity_numbers(text: str):
     """Yield (line, kind) for every valid personnummer/samordningsnummer in ``text``."""
     if not _CANDIDATE.search(text):  # cheap pre-filter: most files hold no such digit run
         return
+    if "\r" in text:  # lines end as in frontmatter.split: \n, \r\n or \r
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
     line, counted = 1, 0  # lines counted incrementally: linear even with many hits
     for match in _PNR.finditer(text):
         century, yy, mm, dd, _sep, serial, check = match.groups()
