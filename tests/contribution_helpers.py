@@ -8,14 +8,11 @@ temporary folder, so every test sees real metoder and systemfel to refer to.
 from __future__ import annotations
 
 import contextlib
-import functools
-import http.server
 import io
 import os
 import shutil
 import subprocess
 import sys
-import threading
 from pathlib import Path
 
 from metodbank.cli import main
@@ -28,10 +25,7 @@ METODBANK = VENV_BIN / "metodbank"
 
 BANK_INPUTS = ("mkdocs.yml", "docs", "projekt", "metoder", "systemfel")
 
-# Debian's Chromium; CI on GitHub's machines points CHROMIUM at their Chrome.
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+from browser_helpers import CHROMIUM, CHROMIUM_ARGS, serve  # noqa: F401,E402 - re-exported for the tests
 
 
 def copy_bank(target: Path, with_docs: bool = True) -> Path:
@@ -92,20 +86,3 @@ def build_site(src: Path, site: Path, timeout: int = 300) -> subprocess.Complete
     return result
 
 
-@contextlib.contextmanager
-def serve(folder: Path):
-    """Serve ``folder`` on 127.0.0.1 (a free port) while the block runs; yields the base URL."""
-
-    class Quiet(http.server.SimpleHTTPRequestHandler):
-        def log_message(self, *args):
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(folder)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)

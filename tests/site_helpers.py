@@ -13,23 +13,21 @@ Test modules use these with ``from site_helpers import *``.
 
 from __future__ import annotations
 
-import functools
 import os
 import posixpath
 import re
 import shutil
 import subprocess
 import sys
-import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import lru_cache
 from html.parser import HTMLParser
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
+from browser_helpers import CHROMIUM, CHROMIUM_ARGS, serve
 import yaml
 
 TESTS = Path(__file__).resolve().parent
@@ -340,29 +338,11 @@ def evil_site(evil_bank, tmp_path_factory) -> Path:
 # --------------------------------------------------------------------------
 # Serving the built site and driving Chromium
 
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")  # GitHub runners point it at their Chrome
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-
-
-class _QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, format, *args):  # noqa: A002 – keep pytest output clean
-        pass
-
-
 @pytest.fixture(scope="session")
 def site_server(built_site):
     """The built site over HTTP on 127.0.0.1 (a free port); yields the root URL."""
-    handler = functools.partial(_QuietHandler, directory=str(built_site))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, name="site-server", daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=10)
+    with serve(built_site) as url:
+        yield url
 
 
 class BrowserThread:
