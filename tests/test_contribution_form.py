@@ -144,7 +144,7 @@ def test_the_github_button_is_hidden_unless_repo_url_is_set(bank):
 
     def form_page(repo_url: str) -> str:
         pages = Generator(derived, SiteOptions(repo_url=repo_url)).pages()
-        return next(p.content for p in pages if p.src_uri == "lamna-in/index.md")
+        return next(p.html for p in pages if p.src_uri == "lamna-in/index.md")
 
     assert 'id="mb-github"' not in form_page("")
     assert 'id="mb-github"' in form_page(REPO_URL)

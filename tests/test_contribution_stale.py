@@ -99,7 +99,7 @@ def test_the_update_page_lists_stale_projects_with_their_reason(bank):
     write(bank, "aktuellt", projekt("pågående", f"{TODAY.year}", f"{TODAY.year + 2}", titel="Aktuellt"))
     derived = derive(load_bank(bank))
     pages = Generator(derived, SiteOptions(today=TODAY)).pages()
-    page = next(p.content for p in pages if p.src_uri == "uppdatering/index.md")
+    page = next(p.html for p in pages if p.src_uri == "uppdatering/index.md")
     text = html.unescape(" ".join(re.sub(r"<[^>]+>", " ", page).split()))
     assert "Glömt <projekt> & co" in text and "Aldrig startat" in text and "Aktuellt" not in text
     assert "projektet är 'pågående' men period.slut (2020-06) har passerat" in text

@@ -80,7 +80,8 @@ class MetodbankPlugin(BasePlugin[MetodbankConfig]):
             self.compound_terms = compound_terms(self.derived)
         self.generator = Generator(self.derived, SiteOptions(repo_url=self.config.repo_url, related=related_items))
         with self.timings.phase("sidor", len(bank.projekt)):
-            generated = {page.src_uri: page.content for page in self.generator.pages()}
+            self.pages = {page.src_uri: page for page in self.generator.pages()}
+            generated = {src_uri: page.content for src_uri, page in self.pages.items()}
         with self.timings.phase("export"):
             generated.update(data_files(self.derived))
             generated["data/katalog.json"] = catalogue.render(self.derived)
@@ -108,6 +109,9 @@ class MetodbankPlugin(BasePlugin[MetodbankConfig]):
         return markdown
 
     def on_page_content(self, html, page, config, files):
+        generated = self.pages.get(page.file.src_uri)
+        if generated is not None:
+            html = generated.fill(html)
         with self.timings.phase("sökmärkning"):
             return pagefind.wrap(html, page.file.src_uri, self.derived,
                                  self.compound_terms.get(page.file.src_uri, ""))
