@@ -68,7 +68,7 @@ test: $(TEST_STAMP) $(ACTIONLINT_STAMP) chromium
 schema: $(RUNTIME_STAMP)
 	$(BIN)/metodbank schema schema
 
-bench: $(TEST_STAMP)
+bench: $(TEST_STAMP) chromium
 	$(BIN)/python scripts/benchmark.py $(BENCH_ARGS)
 
 clean:

@@ -64,8 +64,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--config")
     args = parser.parse_args(argv)
     # Whoosh names new segments with random ids: seed them so that the same
-    # build history gives the same file names.
-    random.seed(0)
+    # build history gives the same file names. The seed is the live
+    # generation's name, never a constant: an update copies the live
+    # generation's segments, and a constant seed drew the same segment name
+    # again, so every rebuild after a change failed in Whoosh's
+    # create_compound_file (assert) and then "This writer is closed".
+    live = store.current_generation(Path(args.index))
+    random.seed(live.name if live is not None else 0)
     try:
         stats, _bank = ensure_index(Path(args.bank), Path(args.index), Path(args.config) if args.config else None)
     except SearchError as exc:
