@@ -109,7 +109,8 @@ class MetodbankPlugin(BasePlugin[MetodbankConfig]):
         return markdown
 
     def on_page_content(self, html, page, config, files):
-        generated = self.pages.get(page.file.src_uri)
+        # Each page's HTML is needed once; letting it go keeps memory flat.
+        generated = self.pages.pop(page.file.src_uri, None)
         if generated is not None:
             html = generated.fill(html)
         with self.timings.phase("sökmärkning"):
