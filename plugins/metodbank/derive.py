@@ -168,7 +168,6 @@ def derive(bank: Bank) -> Derived:
     }
 
     vocab_order = bank.vocab.keys("målgrupp")
-    used_målgrupper = [key for key in vocab_order if key in by_målgrupp]
     matrix = {}
     for metod_slug, facts in metoder.items():
         for key in vocab_order:
