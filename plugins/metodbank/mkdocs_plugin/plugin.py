@@ -143,7 +143,6 @@ class MetodbankPlugin(BasePlugin[MetodbankConfig]):
             self.search_job.wait()
             self.search_job = None
 
-
     def on_serve(self, server, config, builder):
         # Reload the preview when any content file changes, not only docs/.
         for folder in FOLDERS:
