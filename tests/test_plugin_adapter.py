@@ -41,5 +41,7 @@ def test_only_sections_and_listings_can_enter_the_nav():
     assert _is_item_page("metoder/ips.md")
     assert _is_item_page("malgrupper/unga-16-19/index.md")
     assert _is_item_page("forbund/samordningsforbundet-x/index.md")
+    assert _is_item_page("sok/index.md")
+    assert not _is_item_page("data/projekt.json")
     assert not _is_item_page("projekt/index.md")
     assert not _is_item_page("systemfel/index.md")

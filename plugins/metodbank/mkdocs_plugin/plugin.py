@@ -152,5 +152,12 @@ class MetodbankPlugin(BasePlugin[MetodbankConfig]):
         return server
 
 
+# Reached from the header's search box, not from the nav.
+_OUTSIDE_NAV = {"sok/index.md"}
+
+
 def _is_item_page(src_uri: str) -> bool:
-    return src_uri.endswith(".md") and not src_uri.endswith("index.md") or src_uri.count("/") >= 2
+    """Pages that must never enter the nav: one per item, and the search page."""
+    if not src_uri.endswith(".md"):
+        return False
+    return src_uri in _OUTSIDE_NAV or not src_uri.endswith("index.md") or src_uri.count("/") >= 2
