@@ -10,7 +10,6 @@ from __future__ import annotations
 import contextlib
 import io
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -23,23 +22,9 @@ VENV_BIN = Path(sys.executable).parent
 MKDOCS = VENV_BIN / "mkdocs"
 METODBANK = VENV_BIN / "metodbank"
 
-BANK_INPUTS = ("mkdocs.yml", "docs", "projekt", "metoder", "systemfel")
 
 from browser_helpers import CHROMIUM, CHROMIUM_ARGS, serve  # noqa: F401,E402 - re-exported for the tests
-
-
-def copy_bank(target: Path, with_docs: bool = True) -> Path:
-    """A copy of the repository's bank (content folders, mkdocs.yml, docs/) in ``target``."""
-    target.mkdir(parents=True, exist_ok=True)
-    for name in BANK_INPUTS:
-        if name == "docs" and not with_docs:
-            continue
-        source = REPO / name
-        if source.is_dir():
-            shutil.copytree(source, target / name)
-        else:
-            shutil.copy2(source, target / name)
-    return target
+from repo_helpers import BANK_INPUTS, copy_bank  # noqa: F401,E402 - re-exported for the tests
 
 
 def clean_env(**extra: str) -> dict:

@@ -16,7 +16,6 @@ from __future__ import annotations
 import os
 import posixpath
 import re
-import shutil
 import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
@@ -28,6 +27,7 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 from browser_helpers import CHROMIUM, CHROMIUM_ARGS, serve
+from repo_helpers import BANK_INPUTS, copy_bank
 import yaml
 
 TESTS = Path(__file__).resolve().parent
@@ -37,7 +37,7 @@ if not MKDOCS.exists():  # e.g. a venv elsewhere: use the running interpreter's
     MKDOCS = Path(sys.executable).with_name("mkdocs")
 
 #: What a site build needs from the repository.
-SITE_INPUTS = ("mkdocs.yml", "docs", "projekt", "metoder", "systemfel")
+SITE_INPUTS = BANK_INPUTS
 CONTENT_FOLDERS = ("projekt", "metoder", "systemfel")
 
 #: The title of the extra project in the escaping bank.
@@ -258,14 +258,7 @@ class BuildResult:
 
 
 def copy_inputs(target: Path) -> Path:
-    target.mkdir(parents=True, exist_ok=True)
-    for name in SITE_INPUTS:
-        source = REPO / name
-        if source.is_dir():
-            shutil.copytree(source, target / name)
-        else:
-            shutil.copy2(source, target / name)
-    return target
+    return copy_bank(target)
 
 
 def run_build(src: Path, site: Path, *, hashseed: str | None = None, check: bool = True) -> BuildResult:
