@@ -152,10 +152,15 @@ def _load_cached(jobs, vocab: Vocabularies, today: dt.date, cache_dir: Path, ban
     for job in jobs:
         kind, _source, shown, slug = job
         key = f"{kind}|{shown}|{slug}"
-        digest = cache.digest(job[1])
+        try:
+            raw = job[1].read_bytes()
+        except OSError:
+            raw = None  # load_document reports it
+        digest = hashlib.sha256(raw).hexdigest() if raw is not None else None
         entry = cache.get(key, digest)
         if entry is None:
-            parsed, document, problems = _load_one(job, vocab, today)
+            # The bytes just hashed are parsed too: each file is read once.
+            parsed, document, problems = _load_one(job, vocab, today, raw=raw)
             # Plain data pickles and loads far faster than pydantic models, and
             # re-validating a valid dict is cheap; problems are kept as found.
             entry = (bankwide.slim(parsed) if parsed is not None else None, problems,
@@ -175,10 +180,10 @@ def _load_cached(jobs, vocab: Vocabularies, today: dt.date, cache_dir: Path, ban
     return results
 
 
-def _load_one(job, vocab: Vocabularies, today: dt.date, check_only: bool = False):
+def _load_one(job, vocab: Vocabularies, today: dt.date, check_only: bool = False, raw: bytes | None = None):
     kind, source, shown, slug = job
     problems = ProblemList()
-    parsed, document = load_document(kind, source, shown, slug, problems, {"vokabular": vocab}, today)
+    parsed, document = load_document(kind, source, shown, slug, problems, {"vokabular": vocab}, today, raw)
     if check_only:
         return (bankwide.slim(parsed) if parsed is not None else None), None, problems
     return parsed, document, problems
@@ -221,12 +226,15 @@ def _check_slug(source: Path, shown: str, kind: str, seen: dict, problems: Probl
     return slug
 
 
-def load_document(kind, source: Path, shown: str, slug, problems: ProblemList, context: dict, today: dt.date):
-    try:
-        raw = source.read_bytes()
-    except OSError as exc:
-        problems.error(shown, 1, f"filen kan inte läsas: {exc.strerror}")
-        return None, None
+def load_document(kind, source: Path, shown: str, slug, problems: ProblemList, context: dict, today: dt.date,
+                  raw: bytes | None = None):
+    """``raw``: the file's bytes when the caller has already read them."""
+    if raw is None:
+        try:
+            raw = source.read_bytes()
+        except OSError as exc:
+            problems.error(shown, 1, f"filen kan inte läsas: {exc.strerror}")
+            return None, None
     if len(raw) > MAX_BYTES:
         size = -(-len(raw) // 1000)  # rounded up, so a file just over the limit never reads "1000 kB, högst 1000 kB"
         problems.error(shown, 1, f"filen är för stor ({size} kB, högst {MAX_BYTES // 1000} kB): korta texten eller länka till bilagor")

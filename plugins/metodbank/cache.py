@@ -7,7 +7,6 @@ is ignored, and it is written aside and swapped in atomically.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import pickle
 import tempfile
@@ -31,13 +30,6 @@ class ContentCache:
             except Exception:  # noqa: BLE001 - a broken cache is simply rebuilt
                 self.entries = {}
         self.fresh: dict[str, tuple[str, object]] = {}
-
-    @staticmethod
-    def digest(path: Path) -> str | None:
-        try:
-            return hashlib.sha256(path.read_bytes()).hexdigest()
-        except OSError:
-            return None
 
     def get(self, key: str, digest: str | None):
         entry = self.entries.get(key)
