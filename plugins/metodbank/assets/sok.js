@@ -6,12 +6,19 @@
   var box = document.getElementById("mb-sok");
   if (!box || typeof PagefindUI === "undefined") return;
   var bundle = new URL(box.getAttribute("data-bundle"), window.location.href).pathname;
+  var baseUrl = bundle.replace(/pagefind\/$/, "");
+  // A large bank's index comes in parts (data-merge); Pagefind searches them
+  // as one, sharing the first bundle's WebAssembly.
+  var merge = (box.getAttribute("data-merge") || "").split(" ").filter(Boolean).map(function (path) {
+    return { bundlePath: new URL(path, window.location.href).pathname, baseUrl: baseUrl };
+  });
   var ui = new PagefindUI({
     element: "#mb-sok",
     bundlePath: bundle,
     // Result URLs are indexed from the site root; this keeps them right when
     // the site is published under a sub-path (e.g. GitHub Pages).
-    baseUrl: bundle.replace(/pagefind\/$/, ""),
+    baseUrl: baseUrl,
+    mergeIndex: merge,
     showImages: false,
     showSubResults: false,
     resetStyles: false,

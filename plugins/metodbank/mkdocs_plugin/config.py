@@ -11,3 +11,6 @@ class MetodbankConfig(base.Config):
     repo_url = c.Type(str, default="")
     # Folder holding projekt/, metoder/ and systemfel/; default: the folder of mkdocs.yml.
     innehall = c.Optional(c.Type(str))
+    # Pages per part of the browser search index: a larger bank's index is
+    # built in parts (memory, rebuilds; see site/pagefind_index.py).
+    sokdel_sidor = c.Type(int, default=1000)

@@ -23,7 +23,7 @@ from ..exports import data_files
 from ..search import bygg as whoosh_build
 from ..search.errors import SearchError
 from ..search.related import related
-from ..site import catalogue, pagefind
+from ..site import catalogue, pagefind, pagefind_index
 from ..site.compounds import compound_terms
 from ..site.pages import Generator, SiteOptions
 from ..timing import Timings
@@ -78,7 +78,10 @@ class MetodbankPlugin(BasePlugin[MetodbankConfig]):
             self.derived = derive(bank)
             related_items = related(bank)
             self.compound_terms = compound_terms(self.derived)
-        self.generator = Generator(self.derived, SiteOptions(repo_url=self.config.repo_url, related=related_items))
+        parts = pagefind_index.shard_count(len(bank.projekt) + len(bank.metoder) + len(bank.systemfel),
+                                           max(1, self.config.sokdel_sidor))
+        self.generator = Generator(self.derived, SiteOptions(repo_url=self.config.repo_url, related=related_items,
+                                                             search_bundles=pagefind_index.bundle_dirs(parts)))
         with self.timings.phase("sidor", len(bank.projekt)):
             self.pages = {page.src_uri: page for page in self.generator.pages()}
             generated = {src_uri: page.content for src_uri, page in self.pages.items()}
@@ -97,7 +100,18 @@ class MetodbankPlugin(BasePlugin[MetodbankConfig]):
             # the nav (mkdocs-material renders the whole nav into every page).
             inclusion = InclusionLevel.NOT_IN_NAV if _is_item_page(src_uri) else InclusionLevel.UNDEFINED
             files.append(File.generated(config, src_uri, content=content, inclusion=inclusion))
-        return files
+        return self._start_search_index(files, parts)
+
+    def _start_search_index(self, files: Files, parts: int) -> Files:
+        """Start the parted Pagefind index and order the pages part by part,
+        so each part can be indexed in the background as soon as it is rendered."""
+        indexed = {f.src_uri: pagefind_index.shard_of(f.dest_uri, parts)
+                   for f in files.documentation_pages() if not pagefind.is_listing(f.src_uri)}
+        self.search_index = pagefind_index.PartedIndex(
+            self.cache_dir / "pagefind", parts, [f.dest_uri for f in files.documentation_pages()
+                                                 if f.src_uri in indexed])
+        order = {f.src_uri: n for n, f in enumerate(files)}
+        return Files(sorted(files, key=lambda f: (indexed.get(f.src_uri, -1), order[f.src_uri])))
 
     def on_page_markdown(self, markdown, page, config, files):
         # Pagefind is the site's search (see site/pagefind.py). mkdocs-material's
@@ -114,18 +128,25 @@ class MetodbankPlugin(BasePlugin[MetodbankConfig]):
         if generated is not None:
             html = generated.fill(html)
         with self.timings.phase("sökmärkning"):
-            return pagefind.wrap(html, page.file.src_uri, self.derived,
+            if pagefind.is_listing(page.file.src_uri):
+                return html
+            html = pagefind.wrap(html, page.file.src_uri, self.derived,
                                  self.compound_terms.get(page.file.src_uri, ""))
+            self.search_index.add(page.file.dest_uri, page.title or "", html)
+            return html
 
     def on_post_build(self, config):
         with self.timings.phase("pagefind"):
-            # Pagefind's command line, after every page is written: its
-            # service API (which could index while pages render) was seen to
+            # Pagefind's command line over staged pages, part by part (most
+            # parts are already indexed by now); its service API was seen to
             # exit before finishing its writes, truncating pagefind-ui.js.
             try:
-                pagefind.build_index(Path(config.site_dir))
-            except pagefind.PagefindError as exc:
+                report = self.search_index.finish(Path(config.site_dir))
+            except pagefind_index.PagefindError as exc:
                 raise PluginError(str(exc)) from None
+            finally:
+                self.search_index = None
+        self.timings.counts["pagefind"] = report.as_dict()
         with self.timings.phase("whoosh"):
             try:
                 stats = whoosh_build.wait(self.search_job)
@@ -138,6 +159,9 @@ class MetodbankPlugin(BasePlugin[MetodbankConfig]):
         self.timings.report()
 
     def on_build_error(self, error):
+        if getattr(self, "search_index", None) is not None:
+            self.search_index.abandon()
+            self.search_index = None
         if getattr(self, "search_job", None) is not None:
             self.search_job.kill()
             self.search_job.wait()

@@ -3,23 +3,16 @@ downloads only the index chunks it needs (mkdocs-material's single JSON file
 grows with the whole corpus: 2.8 MB gzip at 5,000 pages).
 
 :func:`wrap` marks each page's content for Pagefind (``data-pagefind-body``)
-and adds its filters; :func:`build_index` runs the Pagefind binary over the
-built site. Both are engine-independent: they take HTML and a folder.
+and adds its filters; :mod:`.pagefind_index` stages the marked pages and runs
+the Pagefind binary over them, in parts. Both are engine-independent.
 """
 
 from __future__ import annotations
 
-import subprocess
-import sys
-from pathlib import Path
-
 from markupsafe import Markup
 
 from ..derive import Derived
-from . import pagefind_stable
 from .pages import environment
-
-OUTPUT_SUBDIR = "pagefind"
 
 # Generated listings repeat every title they list; searching them would bury
 # the projects themselves, so only item pages and hand-written pages are indexed.
@@ -30,10 +23,6 @@ LISTING_SECTIONS = {"projekt", "metoder", "systemfel", "malgrupper", "forbund", 
 def is_listing(src_uri: str) -> bool:
     parts = src_uri.split("/")
     return len(parts) >= 2 and parts[0] in LISTING_SECTIONS and parts[-1] == "index.md"
-
-
-class PagefindError(RuntimeError):
-    pass
 
 
 def filters_for(src_uri: str, d: Derived) -> dict[str, list[str]]:
@@ -71,15 +60,3 @@ def wrap(html: str, src_uri: str, d: Derived, extra_terms: str = "") -> str:
         return html
     template = environment().get_template("pagefind_body.html.j2")
     return template.render(html=Markup(html), filters=filters_for(src_uri, d), extra_terms=extra_terms)
-
-
-def build_index(site_dir: Path, language: str = "sv") -> None:
-    """Run Pagefind (from the ``pagefind[bin]`` package) over a built site."""
-    command = [sys.executable, "-m", "pagefind", "--site", str(site_dir), "--output-subdir", OUTPUT_SUBDIR,
-               "--force-language", language, "--quiet"]
-    result = subprocess.run(command, capture_output=True, text=True)
-    if result.returncode != 0:
-        raise PagefindError(f"Pagefind kunde inte bygga sökindexet:\n{result.stdout}{result.stderr}")
-    # Pagefind writes its filter indexes in hash-map order: put them in a
-    # fixed order so that two builds of the same site are byte-identical.
-    pagefind_stable.canonicalise(Path(site_dir) / OUTPUT_SUBDIR)

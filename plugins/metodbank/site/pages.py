@@ -57,6 +57,9 @@ class SiteOptions:
     repo_url: str = ""
     related: dict = field(default_factory=dict)  # (kind, slug) -> [(kind, slug, score)]
     today: dt.date | None = None
+    # The browser search's Pagefind bundles, relative to the site root: the
+    # first is the main one, the rest are merged into it (see pagefind_index).
+    search_bundles: list = field(default_factory=lambda: ["pagefind/"])
 
 
 @functools.lru_cache(maxsize=1)

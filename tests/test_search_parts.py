@@ -1,0 +1,188 @@
+"""The browser search index in parts (issue 6): a large bank's Pagefind index
+is built as several bundles that the browser merges. Forcing parts on the
+example bank (``sokdel_sidor: 5``) must find every hit and filter count of
+the one-part site, and a rebuild after one changed project must index only the
+part that project is in."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from metodbank.site import pagefind_index as pi
+from site_helpers import *  # noqa: F403 - fixtures and helpers
+from site_helpers import MKDOCS, copy_inputs, parse_html, run_build
+from browser_helpers import serve
+
+PER_PART = 5
+
+
+# --------------------------------------------------------------------------
+# How pages are split (no build)
+
+def test_part_count_is_a_power_of_two_that_covers_the_pages():
+    assert pi.shard_count(0, 1000) == 1
+    assert pi.shard_count(1000, 1000) == 1
+    assert pi.shard_count(1001, 1000) == 2
+    assert pi.shard_count(5250, 1000) == 8
+    assert pi.shard_count(10500, 1000) == 16
+    for items in range(1, 3000, 37):
+        count = pi.shard_count(items, 100)
+        assert count & (count - 1) == 0 and count * 100 >= items
+
+
+def test_pages_are_split_stably_and_evenly():
+    paths = [f"projekt/p-{n}/index.html" for n in range(4000)]
+    first = [pi.shard_of(p, 8) for p in paths]
+    assert first == [pi.shard_of(p, 8) for p in paths]  # same answer every time
+    sizes = Counter(first)
+    assert set(sizes) == set(range(8))
+    assert max(sizes.values()) < 1.2 * 4000 / 8 and min(sizes.values()) > 0.8 * 4000 / 8
+    assert all(pi.shard_of(p, 1) == 0 for p in paths[:50])
+
+
+# --------------------------------------------------------------------------
+# A parted build of the example bank
+
+def _with_parts(root: Path, per_part: int) -> Path:
+    config = root / "mkdocs.yml"
+    text = config.read_text("utf-8")
+    assert "  - metodbank:\n" in text
+    config.write_text(text.replace("  - metodbank:\n", f"  - metodbank:\n      sokdel_sidor: {per_part}\n", 1), "utf-8")
+    return root
+
+
+@pytest.fixture(scope="module")
+def parted(tmp_path_factory):
+    src = _with_parts(copy_inputs(tmp_path_factory.mktemp("delad") / "src"), PER_PART)
+    site = tmp_path_factory.mktemp("delad-site") / "site"
+    run_build(src, site)
+    return src, site
+
+
+def _expected_parts(content) -> int:
+    return pi.shard_count(sum(len(content[k]) for k in ("projekt", "metoder", "systemfel")), PER_PART)
+
+
+def test_every_part_is_published_and_named_on_the_search_page(parted, content):
+    _src, site = parted
+    parts = _expected_parts(content)
+    assert parts >= 4
+    box = parse_html(site / "sok" / "index.html").find("div", id="mb-sok")
+    assert box.attrs["data-bundle"] == "../pagefind/"
+    merged = box.attrs["data-merge"].split()
+    assert merged == [f"../pagefind/del-{k}/" for k in range(1, parts)]
+    for k in range(parts):
+        bundle = site / pi.bundle_dir(k)
+        entry = json.loads((bundle / "pagefind-entry.json").read_text())
+        assert "sv" in entry["languages"], k
+        assert entry["languages"]["sv"]["page_count"] > 0, f"del {k} är tom"
+
+
+def _merged_answers(page, root, bundles):
+    return page.evaluate(
+        """async ([root, bundles]) => {
+        const pf = await import(root + bundles[0] + 'pagefind.js');
+        await pf.options({basePath: root + bundles[0], baseUrl: root});
+        for (const b of bundles.slice(1)) await pf.mergeIndex(root + b, {baseUrl: root});
+        const filters = await pf.filters();
+        const answers = {};
+        for (const q of ['arbetsträningen', 'nyanländas', 'coachning', 'IPS', 'sekretess']) {
+            const found = await pf.search(q);
+            answers[q] = (await Promise.all(found.results.map(async r => new URL((await r.data()).url, location.href).pathname)));
+        }
+        return {filters, answers};
+    }""",
+        [root, bundles],
+    )
+
+
+def test_merged_parts_find_every_hit_of_one_index(parted, content, browser, site_server):
+    _src, site = parted
+    bundles = pi.bundle_dirs(_expected_parts(content))
+    with serve(site) as url:
+        merged = browser.page(url + "sok/", _merged_answers, url, bundles)
+    single = browser.page(site_server + "sok/", _merged_answers, site_server, ["pagefind/"])
+    assert merged["filters"]["Typ"]["Projekt"] == len(content["projekt"])
+    assert merged["filters"] == single["filters"]
+    for query, urls in single["answers"].items():
+        assert urls, f"'{query}' ska ge träffar i exempelbanken"
+        # Every hit of the one index is found. A part that lacks the word
+        # altogether falls back to shorter prefixes (Pagefind does that per
+        # index: "coachning" → "coachen"), so with parts of five pages the
+        # merged list is longer; with parts of a thousand pages a word
+        # missing from a whole part is rare.
+        assert set(urls) <= set(merged["answers"][query]), (query, set(urls) - set(merged["answers"][query]))
+
+
+def _search_box(page, query):
+    page.fill("input.md-search__input", query)
+    page.press("input.md-search__input", "Enter")
+    page.wait_for_selector(".pagefind-ui__result-link")
+    page.wait_for_timeout(500)
+    while page.locator("button.pagefind-ui__button").count():  # "Ladda fler resultat"
+        page.click("button.pagefind-ui__button")
+        page.wait_for_timeout(300)
+    return sorted(a for a in page.eval_on_selector_all(".pagefind-ui__result-link",
+                                                       "els => els.map(e => new URL(e.href).pathname)"))
+
+
+def test_search_page_merges_the_parts(parted, content, browser):
+    _src, site = parted
+    wanted = {f"/projekt/{slug}/" for slug, meta in content["projekt"].items()
+              if "nyanlanda" in meta["målgrupp"]}
+    with serve(site) as url:
+        found = browser.page(url, _search_box, "nyanländas")
+    # Projects for nyanlända sit in different parts; the page must reach them all.
+    parts = _expected_parts(content)
+    assert len({pi.shard_of(p.strip("/") + "/index.html", parts) for p in wanted}) > 1
+    assert wanted <= set(found), found
+
+
+def test_one_changed_project_reindexes_one_part(tmp_path, content):
+    src = _with_parts(copy_inputs(tmp_path / "src"), PER_PART)
+    site = tmp_path / "site"
+    env = dict(os.environ, METODBANK_TIMINGS="1", NO_MKDOCS_2_WARNING="1")
+
+    def build() -> dict:
+        proc = subprocess.run([str(MKDOCS), "build", "-q", "-f", str(src / "mkdocs.yml"), "-d", str(site)],
+                              cwd=src, env=env, capture_output=True, text=True, timeout=240)
+        assert proc.returncode == 0, proc.stderr
+        line = next(l for l in proc.stderr.splitlines() if l.startswith("metodbank-tider: "))
+        return json.loads(line.split(": ", 1)[1])["antal"]["pagefind"]
+
+    parts = _expected_parts(content)
+    cold = build()
+    assert (cold["parts"], cold["indexed"], cold["cached"]) == (parts, parts, 0)
+    before = {p: p.read_bytes() for p in (site / "pagefind").rglob("*") if p.is_file()}
+
+    slug = sorted(content["projekt"])[0]
+    path = src / "projekt" / f"{slug}.md"
+    path.write_text(path.read_text("utf-8") + "\nEtt tillägg om blåbärsplockning.\n", "utf-8")
+    warm = build()
+    assert (warm["indexed"], warm["cached"]) == (1, parts - 1)
+
+    changed_part = pi.shard_of(f"projekt/{slug}/index.html", parts)
+    after = {p: p.read_bytes() for p in (site / "pagefind").rglob("*") if p.is_file()}
+    changed = {p for p in before.keys() | after.keys() if before.get(p) != after.get(p)}
+    assert changed, "den ändrade delen ska skrivas om"
+    rel = [p.relative_to(site / "pagefind").parts for p in changed]
+    in_part = [r[0] == f"del-{changed_part}" if changed_part else not r[0].startswith("del-") for r in rel]
+    assert all(in_part), sorted("/".join(r) for r in rel)
+    # The new word is searchable in the published bundle (its fragment holds it).
+    assert any(re.search(rb"bl\xc3\xa5b\xc3\xa4r", _gunzip(after[p])) for p in changed if p in after and p.suffix == ".pf_fragment")
+
+
+def _gunzip(data: bytes) -> bytes:
+    import gzip
+
+    try:
+        return gzip.decompress(data)
+    except OSError:
+        return data
