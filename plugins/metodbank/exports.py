@@ -81,8 +81,12 @@ def systemfel_records(d: Derived) -> list[dict]:
 
 
 def to_json(records: list[dict], kind: str) -> str:
-    document = {"version": EXPORT_VERSION, "typ": kind, "antal": len(records), "poster": records}
-    return json.dumps(document, ensure_ascii=False, indent=1, sort_keys=False) + "\n"
+    """The export document, one record per line: still easy to read and diff,
+    and written by json's C encoder (``indent`` would switch to the pure-Python
+    one, 1 s of a 5,000-project build)."""
+    head = {"version": EXPORT_VERSION, "typ": kind, "antal": len(records)}
+    lines = ",\n".join(json.dumps(record, ensure_ascii=False) for record in records)
+    return json.dumps(head, ensure_ascii=False)[:-1] + (f', "poster": [\n{lines}\n]}}\n' if records else ', "poster": []}\n')
 
 
 def _csv(header: list[str], rows: list[list]) -> str:

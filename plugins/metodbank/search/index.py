@@ -30,6 +30,8 @@ from .schema import SCHEMA_VERSION, build_schema, to_fields
 
 FORMAT = f"metodbank-sok/{SCHEMA_VERSION}/{ANALYSIS_VERSION}"
 
+WRITER_MEMORY_MB = 384
+
 # Test hook: seconds to sleep in the middle of writing, after announcing
 # "METODBANK_SOK_SKRIVER" on stderr, so a test can kill the build there.
 PAUSE_ENV = "METODBANK_SOK_PAUS"
@@ -119,7 +121,11 @@ def build_index(bank, index_dir, *, fingerprint: str | None = None, rebuild: boo
                 ix = whoosh_index.create_in(str(gen), build_schema())
             else:
                 ix = whoosh_index.open_dir(str(gen))
-            writer = ix.writer(limitmb=128)
+            # Whoosh sorts postings in memory up to limitmb and spills sorted
+            # runs to disk beyond it, then merges them in pure Python. At 5,000
+            # projects: 128 MB spilled and took 44 s CPU (397 MB RSS); 384 MB
+            # fits and takes 30 s (634 MB RSS). Larger banks spill again.
+            writer = ix.writer(limitmb=WRITER_MEMORY_MB)
             try:
                 for key in removed:
                     writer.delete_by_term("nyckel", key)

@@ -82,6 +82,7 @@ class _Part:
     number: int
     expected: set[str]
     pages: dict[str, str] = field(default_factory=dict)  # output path -> digest of the staged document
+    documents: dict[str, bytes] = field(default_factory=dict)  # output path -> the staged document
     submitted: bool = False
     output: Path | None = None
     error: str | None = None
@@ -129,15 +130,17 @@ class PartedIndex:
 
     # -- staging --------------------------------------------------------------
     def add(self, path: str, title: str, body_html: str) -> None:
-        """Stage one page: ``path`` as published (``projekt/x/index.html``)."""
+        """Stage one page: ``path`` as published (``projekt/x/index.html``).
+
+        Documents stay in memory until their part is complete; only a part
+        that misses the cache is written out for Pagefind to read.
+        """
         document = environment().get_template("pagefind_document.html.j2").render(
             # The body is the page's own rendered HTML (the title is text).
             title=title, body=Markup(body_html), language=self.language)
         part = self.parts[shard_of(path, self.count)]
-        target = self.staging / str(part.number) / path
-        target.parent.mkdir(parents=True, exist_ok=True)
         data = document.encode("utf-8")
-        target.write_bytes(data)
+        part.documents[path] = data
         part.pages[path] = hashlib.sha256(data).hexdigest()
         if part.submitted:  # a late page: index the part again at the end
             part.submitted = False
@@ -146,7 +149,7 @@ class PartedIndex:
 
     def _submit(self, part: _Part) -> None:
         part.submitted = True
-        self.queue.put((part.number, self._digest(part)))
+        self.queue.put((part.number, self._digest(part), dict(part.documents)))
 
     def _digest(self, part: _Part) -> str:
         h = hashlib.sha256(f"{_FORMAT}\0{self.language}\0{_pagefind_version()}".encode())
@@ -160,23 +163,29 @@ class PartedIndex:
             job = self.queue.get()
             if job is None:
                 return
-            number, digest = job
+            number, digest, documents = job
             part = self.parts[number]
             try:
-                self._index(part, digest)
+                self._index(part, digest, documents)
             except Exception as exc:  # reported by finish(), in the main thread
                 part.error = str(exc)
 
-    def _index(self, part: _Part, digest: str) -> None:
+    def _index(self, part: _Part, digest: str, documents: dict[str, bytes]) -> None:
         out = self.cache_dir / f"del-{part.number}-{digest}"
         if out.is_dir():
             part.output, part.cached = out, True
             return
+        staging = self.staging / str(part.number)
+        shutil.rmtree(staging, ignore_errors=True)
+        for path, data in documents.items():
+            target = staging / path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
         # Earlier versions of this part (and a run that died half-way) go first.
         for old in self.cache_dir.glob(f"del-{part.number}-*"):
             shutil.rmtree(old, ignore_errors=True)
         tmp = out.with_name(out.name + ".tmp")
-        command = [sys.executable, "-m", "pagefind", "--site", str(self.staging / str(part.number)),
+        command = [sys.executable, "-m", "pagefind", "--site", str(staging),
                    "--output-path", str(tmp), "--force-language", self.language, "--quiet"]
         started, cpu_before = time.perf_counter(), _children_cpu()
         result = subprocess.run(command, capture_output=True, text=True)
@@ -190,6 +199,7 @@ class PartedIndex:
         # keeps two builds of the same site byte-identical.
         pagefind_stable.canonicalise(tmp)
         os.replace(tmp, out)
+        shutil.rmtree(staging, ignore_errors=True)
         part.output = out
 
     # -- publishing -----------------------------------------------------------
@@ -215,6 +225,7 @@ class PartedIndex:
             self.report.cached += part.cached
             self.report.indexed += not part.cached
             self.report.seconds += part.seconds
+            part.documents.clear()
         shutil.rmtree(self.staging, ignore_errors=True)
         return self.report
 
