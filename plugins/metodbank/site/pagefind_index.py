@@ -220,7 +220,8 @@ class PartedIndex:
         shutil.rmtree(target_root / OUTPUT_SUBDIR, ignore_errors=True)
         for part in sorted(self.parts.values(), key=lambda p: p.number):
             # Part 0 first: the others are published inside its folder.
-            shutil.copytree(part.output, target_root / bundle_dir(part.number), dirs_exist_ok=True)
+            shutil.copytree(part.output, target_root / bundle_dir(part.number), dirs_exist_ok=True,
+                            copy_function=_link_or_copy)
             self.report.pages += len(part.pages)
             self.report.cached += part.cached
             self.report.indexed += not part.cached
@@ -238,6 +239,16 @@ class PartedIndex:
                 break
         self.queue.put(None)
         self.worker.join()
+
+
+def _link_or_copy(source: str, target: str) -> None:
+    """Hard-link a cached file into the site (thousands of small files: a
+    copy took 2 s at 5,000 pages); copy where links cannot be made. The
+    cache entry is never written again once published, so sharing is safe."""
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copy2(source, target)
 
 
 def _children_cpu() -> float:
