@@ -300,6 +300,9 @@ def plain_project(bank: Path, target: Path) -> Path:
     return target
 
 
+BUILD_LEFTOVERS = {"site", ".cache"}
+
+
 def clean(root: Path, keep: set[str]) -> None:
     """Remove everything a build left in ``root`` (site, caches): a cold start."""
     for entry in root.iterdir():
@@ -496,8 +499,10 @@ def measure(n: int, runs: int, work: Path, seed: int, query: str, chromium: str 
     log(f"  N={n}: banken skapad på {generated:.1f} s ({counts['projekt']} projekt, {counts['metoder']} metoder, "
         f"{counts['systemfel']} systemfel)")
     plain_project(bank, plain)
-    keep_bank = {e.name for e in bank.iterdir()}
-    keep_plain = {e.name for e in plain.iterdir()}
+    # A work folder from an earlier run still holds that run's site and
+    # caches: they must go with every clean, or "cold" builds would be warm.
+    keep_bank = {e.name for e in bank.iterdir()} - BUILD_LEFTOVERS
+    keep_plain = {e.name for e in plain.iterdir()} - BUILD_LEFTOVERS
     changed = sorted((bank / "projekt").glob("*.md"))[n // 2]
     original = changed.read_text("utf-8")
 
@@ -528,6 +533,7 @@ def measure(n: int, runs: int, work: Path, seed: int, query: str, chromium: str 
             "faser_kall": a["faser"].get("faser", {}), "faser_varm": warm["faser"].get("faser", {}),
             # Work the plugin hands to a background process (the Whoosh index), as it reports it.
             "bakgrund_kall": _background_seconds(a["faser"]), "bakgrund_varm": _background_seconds(warm["faser"]),
+            "whoosh_kall": (a["faser"].get("antal") or {}).get("whoosh"),
             "pagefind_kall": (a["faser"].get("antal") or {}).get("pagefind"),
             "pagefind_varm": (warm["faser"].get("antal") or {}).get("pagefind"),
             "kontrollera": check_cold, "kontrollera_varm": check_warm,
@@ -829,6 +835,8 @@ def parse_args(argv: list[str] | None):
     args = parser.parse_args(argv)
     if args.quick:
         args.sizes, args.runs = "50", 1
+    # The builds run inside the generated banks: relative paths would point nowhere there.
+    args.workdir, args.output = args.workdir.resolve(), args.output.resolve()
     try:
         args.sizes = [int(s) for s in str(args.sizes).split(",") if s.strip()]
     except ValueError:

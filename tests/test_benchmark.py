@@ -88,3 +88,25 @@ def test_benchmark_runs_end_to_end(tmp_path):
     assert measured["körningar"][0]["krokar_kall"].get("on_files", 0) > 0
     # The repository's own BENCHMARKS.md is left alone.
     assert output != REPO / "BENCHMARKS.md"
+
+
+@pytest.mark.build
+def test_second_run_in_the_same_folder_starts_cold(tmp_path):
+    # A relative --workdir (the builds run inside the bank) and a folder left
+    # by an earlier run: its site and caches must not make a "cold" build warm.
+    def run() -> dict:
+        result = subprocess.run(
+            [PYTHON, str(SCRIPTS / "benchmark.py"), "--quick", "--no-browser", "--output", "rapport.md",
+             "--workdir", "work"], cwd=tmp_path, capture_output=True, text=True, env=ENV, timeout=300)
+        assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+        (measured,) = json.loads((tmp_path / "work" / "resultat.json").read_text("utf-8"))["resultat"]
+        return measured["körningar"][0]
+
+    run()
+    assert (tmp_path / "work" / "n50" / "bank" / ".cache").is_dir()
+    again = run()
+    documents = 50 + 8 + 6  # projekt, metoder, systemfel
+    assert again["whoosh_kall"]["added"] == documents, again["whoosh_kall"]
+    assert again["pagefind_kall"]["indexed"] == again["pagefind_kall"]["parts"] >= 1
+    assert again["pagefind_varm"]["cached"] == again["pagefind_varm"]["parts"] - 1
+    assert (tmp_path / "rapport.md").is_file()

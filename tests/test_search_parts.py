@@ -32,6 +32,7 @@ def test_part_count_is_a_power_of_two_that_covers_the_pages():
     assert pi.shard_count(1001, 1000) == 2
     assert pi.shard_count(5250, 1000) == 8
     assert pi.shard_count(10500, 1000) == 16
+    assert pi.shard_count(5250, pi.DEFAULT_PAGES_PER_PART) == 4
     for items in range(1, 3000, 37):
         count = pi.shard_count(items, 100)
         assert count & (count - 1) == 0 and count * 100 >= items

@@ -13,4 +13,4 @@ class MetodbankConfig(base.Config):
     innehall = c.Optional(c.Type(str))
     # Pages per part of the browser search index: a larger bank's index is
     # built in parts (memory, rebuilds; see site/pagefind_index.py).
-    sokdel_sidor = c.Type(int, default=1000)
+    sokdel_sidor = c.Type(int, default=2000)
