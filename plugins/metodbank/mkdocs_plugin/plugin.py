@@ -76,8 +76,10 @@ class MetodbankPlugin(BasePlugin[MetodbankConfig]):
         self.search_job = whoosh_build.start(self.root, self.cache_dir / "sok", config.config_file_path)
         with self.timings.phase("korsindex"):
             self.derived = derive(bank)
-            related_items = related(bank)
-            self.compound_terms = compound_terms(self.derived)
+            # Both depend only on titles, summaries and references, which an
+            # edit to a body text leaves alone: reused from the last build then.
+            related_items = related(bank, cache_file=self.cache_dir / "liknande.pickle")
+            self.compound_terms = compound_terms(self.derived, cache_file=self.cache_dir / "sammansattningar.pickle")
         parts = pagefind_index.shard_count(len(bank.projekt) + len(bank.metoder) + len(bank.systemfel),
                                            max(1, self.config.sokdel_sidor))
         self.generator = Generator(self.derived, SiteOptions(repo_url=self.config.repo_url, related=related_items,

@@ -30,7 +30,18 @@ from .schema import SCHEMA_VERSION, build_schema, to_fields
 
 FORMAT = f"metodbank-sok/{SCHEMA_VERSION}/{ANALYSIS_VERSION}"
 
-WRITER_MEMORY_MB = 384
+def writer_memory_mb(documents: int) -> int:
+    """Memory for Whoosh's posting pool when writing ``documents``.
+
+    Whoosh sorts postings in memory up to this limit and beyond it spills
+    sorted runs to disk and merges them in pure Python. Measured: at 5,250
+    documents 128 MB spilled and took 44 s CPU (397 MB RSS) while 384 MB
+    fit and took 30 s (634 MB RSS); at 10,500 documents even 384 MB spilled,
+    and took as long as 128 MB (90 s) with 250 MB more RSS. So: enough to
+    fit (with a margin) when that stays within 448 MB, else the small pool.
+    """
+    needed = 32 + documents * 0.075  # MB; 384 MB held 5,250 synthetic projects
+    return int(needed) if needed <= 448 else 128
 
 # Test hook: seconds to sleep in the middle of writing, after announcing
 # "METODBANK_SOK_SKRIVER" on stderr, so a test can kill the build there.
@@ -121,11 +132,7 @@ def build_index(bank, index_dir, *, fingerprint: str | None = None, rebuild: boo
                 ix = whoosh_index.create_in(str(gen), build_schema())
             else:
                 ix = whoosh_index.open_dir(str(gen))
-            # Whoosh sorts postings in memory up to limitmb and spills sorted
-            # runs to disk beyond it, then merges them in pure Python. At 5,000
-            # projects: 128 MB spilled and took 44 s CPU (397 MB RSS); 384 MB
-            # fits and takes 30 s (634 MB RSS). Larger banks spill again.
-            writer = ix.writer(limitmb=WRITER_MEMORY_MB)
+            writer = ix.writer(limitmb=writer_memory_mb(len(added) + len(updated) + len(resplit)))
             try:
                 for key in removed:
                     writer.delete_by_term("nyckel", key)

@@ -32,6 +32,7 @@ import heapq
 import math
 from collections import Counter, defaultdict
 
+from ..memo import memoised
 from .analysis import MIN_PART, stems
 from .documents import forbund_id
 
@@ -45,8 +46,30 @@ CAP = 100  # postings walked per feature when looking for candidates
 SEEDS = 8  # an item's weightiest features that are walked to find candidates
 
 
-def related(bank, limit: int = 5) -> dict[Key, list[tuple[str, str, float]]]:
-    """For every projekt and metod: up to ``limit`` (kind, slug, score), best first."""
+# Bump when the computation changes: results stored by memo.memoised are then recomputed.
+RELATED_VERSION = 1
+
+
+def related(bank, limit: int = 5, cache_file=None) -> dict[Key, list[tuple[str, str, float]]]:
+    """For every projekt and metod: up to ``limit`` (kind, slug, score), best first.
+
+    With ``cache_file`` the last result is reused when the features and key
+    texts of every item are unchanged (an edit to a body text leaves them so).
+    """
+    projekt, metoder = _items(bank)
+    inputs = [RELATED_VERSION, limit, KEY_TERMS, CAP, SEEDS, PROJEKT_WEIGHTS, METOD_WEIGHTS,
+              [[list(k), v[0], v[1]] for k, v in projekt.items()], [[list(k), v[0], v[1]] for k, v in metoder.items()]]
+
+    def compute():
+        out = _related_within(projekt, PROJEKT_WEIGHTS, limit)
+        out.update(_related_within(metoder, METOD_WEIGHTS, limit))
+        return out
+
+    return memoised(cache_file, inputs, compute)[0]
+
+
+def _items(bank) -> tuple[dict, dict]:
+    """Each projekt's and metod's features and key text: all related() reads."""
     used_by: dict[str, list] = defaultdict(list)
     for slug in sorted(bank.projekt):
         for metod in bank.projekt[slug].meta.metoder:
@@ -75,10 +98,7 @@ def related(bank, limit: int = 5) -> dict[Key, list[tuple[str, str, float]]]:
             features += [("förbund", forbund_id(x, bank.vocab)) for x in p.meta.förbund]
             features += [("systemfel", o.id) for o in p.meta.systemfel or []]
         metoder[("metoder", slug)] = (features, f"{m.titel}\n{m.sammanfattning}")
-
-    out = _related_within(projekt, PROJEKT_WEIGHTS, limit)
-    out.update(_related_within(metoder, METOD_WEIGHTS, limit))
-    return out
+    return projekt, metoder
 
 
 def _related_within(items: dict[Key, tuple[list, str]], weights: dict[str, float], limit: int):

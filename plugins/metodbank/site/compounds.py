@@ -11,7 +11,8 @@ cheap at thousands of projects; the terminal search also splits the bodies.
 from __future__ import annotations
 
 from ..derive import Derived
-from ..search.analysis import Decompounder, lexicon_stems, stems
+from ..memo import memoised
+from ..search.analysis import ANALYSIS_VERSION, Decompounder, lexicon_stems, stems
 
 
 def _short_texts(doc) -> list[str]:
@@ -27,10 +28,18 @@ def _short_texts(doc) -> list[str]:
     return texts
 
 
-def compound_terms(d: Derived) -> dict[str, str]:
-    """``{src_uri: "studie coachning …"}`` for every item page with compounds."""
+def compound_terms(d: Derived, cache_file=None) -> dict[str, str]:
+    """``{src_uri: "studie coachning …"}`` for every item page with compounds.
+
+    With ``cache_file`` the last result is reused when every short text is
+    unchanged (see :mod:`metodbank.memo`).
+    """
     docs = [doc for kind in ("projekt", "metoder", "systemfel") for doc in d.bank.documents(kind).values()]
     texts = {doc.kind + "/" + doc.slug + ".md": _short_texts(doc) for doc in docs}
+    return memoised(cache_file, [ANALYSIS_VERSION, texts], lambda: _compound_terms(texts))[0]
+
+
+def _compound_terms(texts: dict[str, list[str]]) -> dict[str, str]:
     decompounder = Decompounder(lexicon_stems(t for group in texts.values() for t in group))
     terms = {}
     for src_uri, group in texts.items():

@@ -100,15 +100,28 @@ class Generator:
         self.vocab = derived.bank.vocab
         self.options = options or SiteOptions()
         self.env = environment()
+        self._rows: dict[tuple[str, str], Markup] = {}
 
     def render(self, template: str, src_uri: str, body: str = "", **context) -> Page:
         rendered = self.env.get_template(template).render(
-            d=self.d, vocab=self.vocab, base=base_for(src_uri), options=self.options, body=Markup(_BODY), **context
+            d=self.d, vocab=self.vocab, base=base_for(src_uri), options=self.options, body=Markup(_BODY),
+            projekt_rad=self.projekt_rad, **context
         )
         front_matter, html = _split_front_matter(rendered)
         before, _mark, after = html.partition(_BODY)
         content = f"{front_matter}{BEFORE_MARK}\n\n{body}\n\n{AFTER_MARK}\n"
         return Page(src_uri, content, before, after)
+
+    def projekt_rad(self, p, base: str) -> Markup:
+        """A project's listing row. The projekt index, every målgrupp page and
+        every förbund page list the same project; its row is rendered once
+        per link prefix (two in all) instead of once per listing."""
+        key = (p.slug, base)
+        row = self._rows.get(key)
+        if row is None:
+            row = self._rows[key] = Markup(self.env.get_template("projekt_rad.html.j2").render(
+                p=p, base=base, d=self.d, vocab=self.vocab).strip())
+        return row
 
     def related(self, kind: str, slug: str) -> list:
         found = []
