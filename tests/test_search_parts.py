@@ -10,6 +10,7 @@ import json
 import os
 import re
 import subprocess
+import time
 from collections import Counter
 from pathlib import Path
 
@@ -187,3 +188,17 @@ def _gunzip(data: bytes) -> bytes:
         return gzip.decompress(data)
     except OSError:
         return data
+
+
+def test_a_page_after_its_part_was_indexed_is_an_error_not_a_silent_loss(tmp_path):
+    index = pi.PartedIndex(tmp_path / "pf", 1, ["a/index.html"])
+    index.add("a/index.html", "A", "<div data-pagefind-body><h1>A</h1><p>arbete</p></div>")
+    for _ in range(400):  # the background run releases the documents when done
+        if index.parts[0].released:
+            break
+        time.sleep(0.05)
+    assert index.parts[0].released and not index.parts[0].documents
+    with pytest.raises(pi.PagefindError, match="a/index.html"):
+        index.add("a/index.html", "A", "<div data-pagefind-body><h1>A</h1></div>")
+    report = index.finish(tmp_path / "site")
+    assert report.pages == 1 and (tmp_path / "site" / "pagefind" / "pagefind-entry.json").is_file()

