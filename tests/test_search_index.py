@@ -165,3 +165,35 @@ def test_writer_memory_fits_mid_size_banks_and_stays_small_beyond():
     # A bank that would spill anyway gets the small pool (same time, less memory).
     assert writer_memory_mb(10_500) == 128
     assert all(writer_memory_mb(n) <= 448 for n in range(0, 20_000, 250))
+
+
+def test_a_large_first_build_is_written_in_segments_that_search_as_one(tmp_path, monkeypatch):
+    from whoosh import index as whoosh_index
+
+    from metodbank.search import index as index_module
+    from metodbank.search import store
+
+    bank = load(make_bank(tmp_path / "bank"))
+    documents = len(bank.projekt) + len(bank.metoder) + len(bank.systemfel)
+    monkeypatch.setattr(index_module, "BATCH", 3)
+    stats = index_module.build_index(bank, tmp_path / "ix")
+    assert stats.added == documents
+    ix = whoosh_index.open_dir(str(store.current_generation(tmp_path / "ix")))
+    segments = ix._segments()
+    assert len(segments) == -(-documents // 3) > 1
+    with ix.searcher() as searcher:
+        assert searcher.doc_count() == documents
+        keys = {fields["nyckel"] for fields in searcher.all_stored_fields()}
+    assert keys == {f"{kind}/{slug}" for kind in ("projekt", "metoder", "systemfel") for slug in bank.documents(kind)}
+    ix.close()
+    # An update afterwards replaces the document in whichever segment holds it.
+    root = tmp_path / "bank"
+    slug = sorted(bank.projekt)[-1]
+    path = root / "projekt" / f"{slug}.md"
+    path.write_text(path.read_text("utf-8") + "\nTillägg om blåbär.\n", "utf-8")
+    again = index_module.build_index(load(root), tmp_path / "ix")
+    assert again.updated == 1
+    ix = whoosh_index.open_dir(str(store.current_generation(tmp_path / "ix")))
+    with ix.searcher() as searcher:
+        assert searcher.doc_count() == documents
+    ix.close()

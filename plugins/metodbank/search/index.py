@@ -30,6 +30,10 @@ from .schema import SCHEMA_VERSION, build_schema, to_fields
 
 FORMAT = f"metodbank-sok/{SCHEMA_VERSION}/{ANALYSIS_VERSION}"
 
+# Documents per writer (and segment) in a large build; see build_index.
+BATCH = 2500
+
+
 def writer_memory_mb(documents: int) -> int:
     """Memory for Whoosh's posting pool when writing ``documents``.
 
@@ -132,22 +136,32 @@ def build_index(bank, index_dir, *, fingerprint: str | None = None, rebuild: boo
                 ix = whoosh_index.create_in(str(gen), build_schema())
             else:
                 ix = whoosh_index.open_dir(str(gen))
-            writer = ix.writer(limitmb=writer_memory_mb(len(added) + len(updated) + len(resplit)))
-            try:
-                for key in removed:
-                    writer.delete_by_term("nyckel", key)
-                for key in added + updated + resplit:
-                    delord = " ".join(p for s in doc_stems[key] for p in splits.get(s, ()))
-                    fields = to_fields(records[key], delord)
-                    if live is None:
-                        writer.add_document(**fields)
-                    else:
-                        writer.update_document(**fields)
-                _pause_for_tests()
-                writer.commit()
-            except BaseException:
-                writer.cancel()
-                raise
+            keys = added + updated + resplit
+            # A large first build is written in batches, each its own segment:
+            # a batch fits Whoosh's in-memory sort, where one writer for all
+            # of it spilled to disk and merged in pure Python (90 s against
+            # ~60 s at 10,500 documents). Merging the segments afterwards
+            # would cost the same again, so they stay separate.
+            batches = [keys[i:i + BATCH] for i in range(0, len(keys), BATCH)] or [[]]
+            for number, batch in enumerate(batches):
+                writer = ix.writer(limitmb=writer_memory_mb(len(batch)))
+                try:
+                    if number == 0:
+                        for key in removed:
+                            writer.delete_by_term("nyckel", key)
+                    for key in batch:
+                        delord = " ".join(p for s in doc_stems[key] for p in splits.get(s, ()))
+                        fields = to_fields(records[key], delord)
+                        if live is None:
+                            writer.add_document(**fields)
+                        else:
+                            writer.update_document(**fields)
+                    if number == 0:
+                        _pause_for_tests()
+                    writer.commit(merge=len(batches) == 1)
+                except BaseException:
+                    writer.cancel()
+                    raise
             ix.close()
             store.write_json(gen, store.MANIFEST, {
                 "format": FORMAT,
