@@ -176,9 +176,9 @@ def _plugin_work(build: dict) -> float | None:
     hooks = sum(build["hooks"].get("sekunder", {}).values())
     report = build.get("faser") or {}
     counts = report.get("antal") or {}
-    whoosh, parts = counts.get("whoosh") or {}, counts.get("pagefind") or {}
+    parts = counts.get("pagefind") or {}
     waits = (report.get("faser") or {}).get("whoosh", 0.0) + parts.get("wait_seconds", 0.0)
-    return hooks - waits + whoosh.get("seconds", 0.0) + parts.get("seconds", 0.0)
+    return hooks - waits + (_background_seconds(report) or 0.0) + parts.get("seconds", 0.0)
 
 
 def _plugin_phases(stderr: str) -> dict:
@@ -787,9 +787,9 @@ def render_markdown(results: list[dict], info: dict, command: str, runs: int) ->
                 lines += [f"Whoosh-indexet i bakgrundsprocessen under builden (egen rapport, median): kall "
                           f"{r['bakgrund_kall']:.2f} s, varm {_s(r.get('bakgrund_varm'))} s – på den andra kärnan, "
                           "så det syns i CPU-tiden mer än i väggklockan.", ""]
-            parts = [k.get("pagefind_kall") for k in r["körningar"]], [k.get("pagefind_varm") for k in r["körningar"]]
-            if parts[0] and parts[0][0]:
-                cold, warm = parts[0][-1], parts[1][-1] or {}
+            last = r["körningar"][-1]
+            cold, warm = last.get("pagefind_kall"), last.get("pagefind_varm") or {}
+            if cold:
                 lines += [f"Pagefind i {cold['parts']} delar (sista körningen): kall {cold['indexed']} delar indexerade "
                           f"på {cold['seconds']:.2f} s (CPU {cold['cpu_seconds']:.2f} s), varav {cold['wait_seconds']:.2f} s "
                           f"väntan i slutet; varm {warm.get('indexed', '–')} indexerade, {warm.get('cached', '–')} "

@@ -46,15 +46,20 @@ class ContentCache:
 
     def save(self) -> None:
         """Keep only entries seen in this run; write aside, then swap."""
-        if not self.path:
-            return
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=self.path.parent, prefix=".tmp-", suffix=".pickle")
-        try:
-            with os.fdopen(handle, "wb") as out:
-                pickle.dump({"format": FORMAT, "salt": self.salt, "entries": self.fresh}, out,
-                            protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(temporary, self.path)
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
+        if self.path:
+            write_pickle(self.path, {"format": FORMAT, "salt": self.salt, "entries": self.fresh})
+
+
+def write_pickle(path: Path, value) -> None:
+    """Pickle ``value`` to ``path``: written aside, then swapped in, so a
+    reader never sees half a file."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".pickle")
+    try:
+        with os.fdopen(handle, "wb") as out:
+            pickle.dump(value, out, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise

@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import pickle
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
+
+from .cache import write_pickle
 
 T = TypeVar("T")
 
@@ -43,13 +43,5 @@ def memoised(path: Path | None, inputs, compute: Callable[[], T]) -> tuple[T, bo
     except Exception:  # noqa: BLE001 - missing, old or broken: compute afresh
         pass
     value = compute()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".pickle")
-    try:
-        with os.fdopen(handle, "wb") as out:
-            pickle.dump({"digest": digest, "value": value}, out, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    write_pickle(path, {"digest": digest, "value": value})
     return value, False

@@ -118,13 +118,12 @@ class MetodbankPlugin(BasePlugin[MetodbankConfig]):
     def _start_search_index(self, files: Files, parts: int) -> Files:
         """Start the parted Pagefind index and order the pages part by part,
         so each part can be indexed in the background as soon as it is rendered."""
-        indexed = {f.src_uri: pagefind_index.shard_of(f.dest_uri, parts)
-                   for f in files.documentation_pages() if not pagefind.is_listing(f.src_uri)}
-        self.search_index = pagefind_index.PartedIndex(
-            self.cache_dir / "pagefind", parts, [f.dest_uri for f in files.documentation_pages()
-                                                 if f.src_uri in indexed])
-        order = {f.src_uri: n for n, f in enumerate(files)}
-        return Files(sorted(files, key=lambda f: (indexed.get(f.src_uri, -1), order[f.src_uri])))
+        indexed = [f for f in files.documentation_pages() if not pagefind.is_listing(f.src_uri)]
+        self.search_index = pagefind_index.PartedIndex(self.cache_dir / "pagefind", parts,
+                                                       [f.dest_uri for f in indexed])
+        part_of = {f.src_uri: pagefind_index.shard_of(f.dest_uri, parts) for f in indexed}
+        # sorted() is stable: within a part (and before all parts) the order stays.
+        return Files(sorted(files, key=lambda f: part_of.get(f.src_uri, -1)))
 
     def on_page_markdown(self, markdown, page, config, files):
         # Pagefind is the site's search (see site/pagefind.py). mkdocs-material's

@@ -24,7 +24,9 @@ Nothing here knows MkDocs: pages come in as (output path, title, HTML).
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import importlib.metadata
 import math
 import os
 import queue
@@ -111,10 +113,11 @@ class IndexReport:
 class PartedIndex:
     """Stage pages, index finished parts in a background thread, publish.
 
-    ``expected`` maps each part number to the output paths it will receive;
-    a part starts indexing as soon as all of them arrived. A page that
-    arrives later (or unexpected) simply holds its part back to
-    :meth:`finish`, so correctness never depends on the order.
+    ``expected_paths`` are the output paths the engine will render; a part
+    starts indexing as soon as all of its own arrived. A page no part
+    expected holds its part back to :meth:`finish`, so the order of pages
+    never changes the result; a page for a part already indexed and released
+    raises :class:`PagefindError`.
     """
 
     def __init__(self, cache_dir: Path, count: int, expected_paths, language: str = "sv"):
@@ -272,15 +275,9 @@ def _children_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-_VERSION: list[str] = []
-
-
+@functools.cache
 def _pagefind_version() -> str:
-    if not _VERSION:
-        try:
-            from importlib.metadata import version
-
-            _VERSION.append(version("pagefind"))
-        except Exception:  # no metadata: the digest still covers the pages
-            _VERSION.append("?")
-    return _VERSION[0]
+    try:
+        return importlib.metadata.version("pagefind")
+    except importlib.metadata.PackageNotFoundError:  # no metadata: the digest still covers the pages
+        return "?"
