@@ -467,7 +467,7 @@ def test_http_link_is_accepted(bank_root):
 # Raw text: unsafe HTML and personal identity numbers
 
 TAG = "är inte tillåtet i texten: skriv vanlig Markdown, länka i stället för att bädda in"
-HANDLER = "HTML med händelseattribut (on…=) är inte tillåtet i texten"
+HANDLER = "HTML med händelseattribut ({}=) är inte tillåtet i texten: ta bort det"
 JS = "länkar till 'javascript:' är inte tillåtna; länka till en https://-adress"
 
 
@@ -479,8 +479,8 @@ JS = "länkar till 'javascript:' är inte tillåtna; länka till en https://-adr
         ('<iframe src="https://example.org"></iframe>', 0, f"<iframe> {TAG}"),
         ('<object data="x.swf"></object>', 0, f"<object> {TAG}"),
         ('<embed src="x.swf">', 0, f"<embed> {TAG}"),
-        ("<img src=x onerror=alert(1)>", 0, HANDLER),
-        ('<div\n  onclick="alert(1)">klicka</div>', 1, HANDLER),
+        ("<img src=x onerror=alert(1)>", 0, HANDLER.format("onerror")),
+        ('<div\n  onclick="alert(1)">klicka</div>', 1, HANDLER.format("onclick")),
         ('<a href="javascript:alert(1)">länk</a>', 0, JS),
         ("[länk](javascript:alert(1))", 0, JS),
         ("[länk][r]\n\n[r]: javascript:alert(1)", 2, JS),
@@ -498,8 +498,17 @@ def test_unsafe_html_in_body(bank_root, html, offset, message):
 
 
 def test_harmless_words_in_body_are_not_html(bank_root):
-    text = M + "Vi skrev ett script, satte onclick=1 i en tabell och pratade om javascript: som språk.\n<scripts>\n"
+    text = M + "Vi skrev ett script, satte onclick=1 i en tabell och pratade om javascript: som språk.\n`<scripts>`\n"
     assert run(bank_root, {NEW_M: text}) == []
+
+
+def test_an_unknown_tag_would_vanish_and_is_reported_with_the_code_span_hint(bank_root):
+    text = M + "Vi skrev om\n<scripts>\n"
+    assert run(bank_root, {NEW_M: text}) == [
+        f"{NEW_M}:{line_of(text, '<scripts>')}: HTML-taggen <scripts> tas bort när sidan publiceras: skriv vanlig"
+        " Markdown (rubriker med ##, listor med -, länkar med [text](adress)); menar du texten '<scripts>', skriv"
+        " den inom `bakåtfnuttar`"
+    ]
 
 
 PNR = "raden innehåller ett personnummer: banken får aldrig innehålla deltagares personuppgifter — ta bort det"

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from pathlib import Path
 
+from ..body import site_path  # the same mapping the build links with
 from ..model import _SLUG
 from ..suggest import edit_distance, nearest
 
@@ -49,10 +51,35 @@ def slim(parsed):
 
     data = {key: parsed.data[key] for key in _CROSS_FILE_KEYS if key in parsed.data}
     lines = {loc: line for loc, line in parsed.lines.items() if loc and loc[0] in _CROSS_FILE_KEYS}
-    return Parsed(data, "", parsed.body_line, lines)
+    return Parsed(data, "", parsed.body_line, lines, links=parsed.links)
+
+
+def _check_links(bank) -> None:
+    """Every relative link and image in a body points to something the site
+    publishes (a content file or a file under docs/), so a clean check means
+    a clean build: MkDocs would otherwise fail later, in English."""
+    content = {f"{kind}/{slug}.md" for kind, slug, _path, _parsed in bank.parsed if slug}
+    root = Path(bank.root)
+
+    def exists(target: str) -> bool:
+        if target.startswith("docs/"):
+            return (root / target).is_file()
+        return target in content
+
+    for _kind, _slug, path, parsed in bank.parsed:
+        for line, url, target, image in parsed.links:
+            if target.startswith("../") or target == "..":
+                what = "bilden" if image else "länken"
+                bank.problems.error(path, line, f"{what} '{url}' pekar utanför banken: länka till en fil i banken eller till en https://-adress")
+            elif site_path(target, exists) is None:
+                what = "bilden" if image else "länken"
+                where = ("lägg bilden under docs/ (till exempel docs/bilder/) och peka dit" if image
+                         else "rätta sökvägen, eller länka till en https://-adress")
+                bank.problems.error(path, line, f"{what} '{url}' pekar på {target}, som inte finns i banken: {where}")
 
 
 def check(bank) -> None:
+    _check_links(bank)
     forbund_files: dict[str, list[tuple[str, int, str]]] = defaultdict(list)
     known = _known_slugs(bank)
     for kind, _slug, path, parsed in bank.parsed:

@@ -15,6 +15,7 @@ from pathlib import Path
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.toc import get_toc
 
 from ..bank import FOLDERS, load_bank
 from ..derive import derive
@@ -139,6 +140,8 @@ class MetodbankPlugin(BasePlugin[MetodbankConfig]):
         generated = self.pages.pop(page.file.src_uri, None)
         if generated is not None:
             html = generated.fill(html)
+            # The engine saw only a marker: the contents list comes from the core.
+            page.toc = get_toc(_toc_tokens(generated.headings))
         with self.timings.phase("sökmärkning"):
             if pagefind.is_listing(page.file.src_uri):
                 return html
@@ -197,3 +200,16 @@ def _is_item_page(src_uri: str) -> bool:
     if not src_uri.endswith(".md"):
         return False
     return src_uri in _OUTSIDE_NAV or not src_uri.endswith("index.md") or src_uri.count("/") >= 2
+
+
+def _toc_tokens(headings) -> list[dict]:
+    """The core's flat (level, id, title) headings nested as MkDocs' toc tokens."""
+    root: list[dict] = []
+    stack: list[tuple[int, list]] = [(0, root)]
+    for level, anchor, title in headings:
+        while stack[-1][0] >= level:
+            stack.pop()
+        token = {"level": level, "id": anchor, "name": title, "children": []}
+        stack[-1][1].append(token)
+        stack.append((level, token["children"]))
+    return root

@@ -6,50 +6,56 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import json
+import re
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup, escape
 
 from .. import vokabular as v
+from ..body import DOCS, RenderedBody, site_path
+from ..body import render as render_body
 from ..checks.rules import stale_reason
 from ..derive import Derived, by_recency
 from ..schema import generate as json_schema
 from . import charts, format as fmt
 
 
-# Where the generated HTML goes in a page's Markdown source. Python-Markdown
-# passes HTML comments through untouched; the site engine swaps them for the
-# HTML after the Markdown is converted (see :meth:`Page.fill`).
-BEFORE_MARK = "<!-- metodbank:före -->"
-AFTER_MARK = "<!-- metodbank:efter -->"
+# The whole of a generated page's Markdown source, after its front-matter:
+# Python-Markdown passes an HTML comment through untouched, and the site
+# engine swaps the converted page for :attr:`Page.html` (see :meth:`Page.fill`).
+# The author's body is not in the source at all, so nothing in it can reach
+# the engine's Markdown converter or move this marker.
+PAGE_MARK = "<!-- metodbank:sida -->"
 _BODY = "\x00metodbank-brödtext\x00"
+# Our own templates' headings with an id: the contents list shows them.
+_GENERATED_HEADING = re.compile(r'<h([23]) id="([^"]+)"[^>]*>(.*?)</h\1>', re.DOTALL)
+_GENERATED_ID = re.compile(r'\bid="([^"]+)"')
 
 
 @dataclass(frozen=True)
 class Page:
-    """A generated page: Markdown for the site engine, plus the generated HTML
-    that goes around the author's body.
+    """A generated page: a minimal Markdown source for the site engine, and
+    the finished HTML (generated parts and the author's sanitised body).
 
-    Only the author's own text is Markdown. The generated parts (headers,
-    tables of thousands of rows, SVG) are finished HTML and never pass through
-    the Markdown converter, which cost the build three times plain
-    mkdocs-material's time at 5,000 projects.
+    The generated parts (headers, tables of thousands of rows, SVG) never
+    pass through a Markdown converter, which cost the build three times
+    plain mkdocs-material's time at 5,000 projects; the author's body is
+    rendered and sanitised by the core (:mod:`metodbank.body`).
     """
 
     src_uri: str  # e.g. "projekt/unga-vuxna-i-arbete.md"
-    content: str  # front-matter, BEFORE_MARK, the author's Markdown, AFTER_MARK
-    before: str = ""
-    after: str = ""
-
-    @property
-    def html(self) -> str:
-        """The generated HTML alone (without the author's body)."""
-        return self.before + self.after
+    content: str  # front-matter and PAGE_MARK
+    html: str = ""
+    # The contents list in document order: generated sections and the
+    # body's own headings, as (level, id, title as HTML).
+    headings: tuple = ()
 
     def fill(self, html: str) -> str:
-        """The converted page with the generated HTML put in place."""
-        return html.replace(BEFORE_MARK, self.before, 1).replace(AFTER_MARK, self.after, 1)
+        """The page as published; the engine's conversion of ``content`` is
+        only the marker, so it is replaced whole."""
+        return self.html
 
 
 @dataclass
@@ -109,8 +115,28 @@ class Generator:
         )
         front_matter, html = _split_front_matter(rendered)
         before, _mark, after = html.partition(_BODY)
-        content = f"{front_matter}{BEFORE_MARK}\n\n{body}\n\n{AFTER_MARK}\n"
-        return Page(src_uri, content, before, after)
+        generated_ids = frozenset(_GENERATED_ID.findall(before)) | frozenset(_GENERATED_ID.findall(after))
+        rendered_body = self.render_body(body, src_uri, generated_ids) if body else None
+        headings = [*_generated_headings(before)]
+        if rendered_body is not None:
+            headings += [(h.level, h.id, h.title) for h in rendered_body.headings if h.level > 1]
+        headings += _generated_headings(after)
+        html = before + (rendered_body.html if rendered_body is not None else "") + after
+        return Page(src_uri, f"{front_matter}{PAGE_MARK}\n", html, tuple(headings))
+
+    def render_body(self, text: str, src_uri: str, reserved_ids: frozenset) -> RenderedBody:
+        """The author's Markdown as published: links resolved to site URLs,
+        heading ids clear of the page's own, sanitised."""
+        return render_body(text, src_uri, resolve=self._resolve, base=base_for(src_uri), reserved_ids=reserved_ids)
+
+    def _resolve(self, target: str) -> str | None:
+        return site_path(target, self._exists)
+
+    def _exists(self, target: str) -> bool:
+        if target.startswith(f"{DOCS}/"):
+            return (Path(self.bank.root) / target).is_file()
+        folder, _, name = target.partition("/")
+        return name.endswith(".md") and name[:-3] in self.bank.documents(folder)
 
     def projekt_rad(self, p, base: str) -> Markup:
         """A project's listing row. The projekt index, every målgrupp page and
@@ -178,7 +204,11 @@ class Generator:
 
     def key_figures(self, src_uri: str = "index.md") -> str:
         """The start page's key figures and pyramid, as an HTML snippet."""
-        return self.render("nyckeltal.html.j2", src_uri).before
+        return self.render("nyckeltal.html.j2", src_uri).html
+
+
+def _generated_headings(html: str) -> list[tuple[int, str, str]]:
+    return [(int(level), anchor, title.strip()) for level, anchor, title in _GENERATED_HEADING.findall(html)]
 
 
 def _split_front_matter(text: str) -> tuple[str, str]:
