@@ -89,12 +89,28 @@ def to_json(records: list[dict], kind: str) -> str:
     return json.dumps(head, ensure_ascii=False)[:-1] + (f', "poster": [\n{lines}\n]}}\n' if records else ', "poster": []}\n')
 
 
+# A text cell starting with one of these is a formula to Excel and
+# LibreOffice (tab and carriage return too, by OWASP's advice on CSV injection).
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value) -> object:
+    """A value as written to a CSV cell: text that a spreadsheet would run as
+    a formula gets a leading ' (shown as text, never evaluated); numbers,
+    negative ones included, stay numbers. The JSON exports keep the text."""
+    if value is None:
+        return ""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
 def _csv(header: list[str], rows: list[list]) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
     writer.writerow(header)
     for row in rows:
-        writer.writerow(["" if value is None else value for value in row])
+        writer.writerow([csv_cell(value) for value in row])
     return "\ufeff" + buffer.getvalue()
 
 

@@ -37,6 +37,9 @@ class Parsed:
     body_line: int  # file line where the body starts
     lines: dict = field(default_factory=dict)  # Loc -> file line
     duplicates: list = field(default_factory=list)  # (line, key) pairs
+    # Relative links and images in the body, as (line, url, bank path, is_image):
+    # whether they exist is a bank-wide question (checks/bankwide.py).
+    links: list = field(default_factory=list)
 
     def line_of(self, loc: Loc) -> int:
         """Line of the deepest known part of ``loc`` (1 when nothing is known)."""

@@ -53,6 +53,10 @@ class MetodbankPlugin(BasePlugin[MetodbankConfig]):
         self.vocab = Vocabularies.from_config(self.config.vokabular)
         self.cache_dir = self.root / ".cache" / "metodbank"
         self.search_job = None
+        # No web fonts from Google (every visitor's IP address would go there);
+        # a page of the bank loads nothing from another host.
+        if config.theme.name == "material":
+            config.theme["font"] = False
         # Our theme overrides (the header search box) take precedence over the theme's.
         overrides = str(resources.files("metodbank").joinpath("theme_overrides"))
         if overrides not in config.theme.dirs:

@@ -80,9 +80,17 @@ def environment() -> Environment:
         undefined=StrictUndefined,
         keep_trailing_newline=True,
     )
-    env.filters.update(tal=fmt.tal, kr=fmt.kr, procent=fmt.procent, decimal=fmt.decimal, yaml_str=_yaml_str)
+    env.filters.update(tal=fmt.tal, kr=fmt.kr, procent=fmt.procent, decimal=fmt.decimal, yaml_str=_yaml_str,
+                       html_text=_html_text)
     env.globals.update(GRAD_LABELS=v.GRAD_LABELS, GRAD_MEANING=v.GRAD_MEANING, charts=charts)
     return env
+
+
+def _html_text(value) -> str:
+    """Text escaped for a sink that reads it as HTML (Pagefind's UI puts
+    filter values in innerHTML). Returned as plain text, so autoescape
+    escapes it once more for the attribute it is written into."""
+    return str(escape(str(value)))
 
 
 def _yaml_str(value: str) -> Markup:
