@@ -81,16 +81,22 @@ def environment() -> Environment:
         keep_trailing_newline=True,
     )
     env.filters.update(tal=fmt.tal, kr=fmt.kr, procent=fmt.procent, decimal=fmt.decimal, yaml_str=_yaml_str,
-                       html_text=_html_text)
+                       pagefind_text=_pagefind_text)
     env.globals.update(GRAD_LABELS=v.GRAD_LABELS, GRAD_MEANING=v.GRAD_MEANING, charts=charts)
     return env
 
 
-def _html_text(value) -> str:
-    """Text escaped for a sink that reads it as HTML (Pagefind's UI puts
-    filter values in innerHTML). Returned as plain text, so autoescape
-    escapes it once more for the attribute it is written into."""
-    return str(escape(str(value)))
+# Pagefind's search page puts filter names and values into innerHTML, and
+# its indexer decodes entities in them (an &amp;lt; written twice still
+# arrived as a live <img> tag: tests/test_safe_publishing_site.py). No
+# escaping survives an unknown number of decodings, so the three characters
+# that can start markup or an entity are written as look-alikes instead.
+_PAGEFIND_TEXT = str.maketrans({"<": "\u2039", ">": "\u203a", "&": "\uff06"})
+
+
+def _pagefind_text(value) -> str:
+    """A filter name or value as Pagefind may show it: ‹ › ＆ for < > &."""
+    return str(value).translate(_PAGEFIND_TEXT)
 
 
 def _yaml_str(value: str) -> Markup:
