@@ -11,7 +11,7 @@ TEST_STAMP    := $(VENV)/.test-installed
 ACTIONLINT_DIR   := $(VENV)/actionlint
 ACTIONLINT_STAMP := $(ACTIONLINT_DIR)/.installed
 
-.PHONY: site test serve check bench schema chromium actionlint install clean help
+.PHONY: site test serve check bench fuzz schema chromium actionlint install clean help
 
 help:
 	@echo "make site   – installera, kontrollera innehållet och bygg webbplatsen i site/"
@@ -19,6 +19,7 @@ help:
 	@echo "make serve  – förhandsgranska på http://127.0.0.1:8000/ medan du skriver"
 	@echo "make check  – kör bara innehållskontrollen"
 	@echo "make bench  – prestandamätning mot ren mkdocs-material"
+	@echo "make fuzz   – fuzzning med många fler exempel än i make test"
 	@echo "make actionlint – granska .github/workflows med actionlint (körs också i make test)"
 
 $(BIN)/python:
@@ -67,6 +68,11 @@ test: $(TEST_STAMP) $(ACTIONLINT_STAMP) chromium
 
 schema: $(RUNTIME_STAMP)
 	$(BIN)/metodbank schema schema
+
+# The Hypothesis tests run a few hundred examples in make test; here thousands.
+FUZZ_EXAMPLES ?= 20000
+fuzz: $(TEST_STAMP)
+	METODBANK_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/python -m pytest -q -k fuzz tests/
 
 bench: $(TEST_STAMP) chromium
 	$(BIN)/python scripts/benchmark.py $(BENCH_ARGS)
