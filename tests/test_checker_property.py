@@ -81,7 +81,7 @@ FIELD_NAMES = [
     "målgrupp", "metoder", "budget_kr", "finansiering", "källa", "kr", "resultat", "sammanfattning",
     "mättidpunkt", "deltagare", "till_arbete", "till_studier", "socioekonomi", "typ", "kalkylperiod_år",
     "diskonteringsränta", "insatskostnad_kr", "utfall_kr", "framgång", "grad", "motivering", "bedömd",
-    "implementerad_hos", "organisation", "år", "beskrivning", "beslut", "beslutsfattare", "systemfel",
+    "implementerad_hos", "organisation", "metod", "år", "beskrivning", "beslut", "beslutsfattare", "systemfel",
     "id", "observation", "underlag", "lärdomar", "avbrottsorsak", "utvärdering", "länk", "kontakt",
 ]
 TRICKY_TEXT = [

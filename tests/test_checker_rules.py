@@ -371,6 +371,130 @@ def test_year_before_start(bank_root, key, extra):
     ]
 
 
+# --------------------------------------------------------------------------
+# implementerad_hos[].metod (contract version 2)
+
+TWO_METODER = "metoder: [exempelmetod, ny-metod]"
+SECOND_IMPLEMENTATION = """\
+    - organisation: Exempelregionen, psykiatrin
+      år: 2023
+      beskrivning: Coacherna sitter med i behandlingsteamens veckomöten.
+"""
+
+
+def two_methods(extra: str = IMPLEMENTERAD) -> str:
+    """A degree-2 project with two metoder and ``extra`` under framgång."""
+    return replace(with_framgång(P, 2, extra), "metoder: [exempelmetod]", TWO_METODER)
+
+
+def with_metod(extra: str, organisation: str, metod: str) -> str:
+    """``extra`` with ``metod: <metod>`` written under the item of ``organisation``."""
+    line = f"    - organisation: {organisation}\n"
+    return replace(extra, line, f"{line}      metod: {metod}\n")
+
+
+def test_implementation_metod_required_when_the_project_has_several(bank_root):
+    # The migration message: an old file whose project lists two metoder.
+    text = two_methods()
+    assert run(bank_root, {NEW_P: text, NEW_M: M}) == [
+        f"{NEW_P}:{line_of(text, '- organisation: Exempelkommunen')}: framgång.implementerad_hos[1]: ange vilken av"
+        " projektets metoder som implementerades — skriv metod: och en av: exempelmetod, ny-metod"
+    ]
+
+
+def test_implementation_metod_each_item_is_reported_at_its_own_line(bank_root):
+    extra = with_metod(IMPLEMENTERAD + SECOND_IMPLEMENTATION, "Exempelkommunen", "ny-metod")
+    text = two_methods(extra)
+    assert run(bank_root, {NEW_P: text, NEW_M: M}) == [
+        f"{NEW_P}:{line_of(text, '- organisation: Exempelregionen')}: framgång.implementerad_hos[2]: ange vilken av"
+        " projektets metoder som implementerades — skriv metod: och en av: exempelmetod, ny-metod"
+    ]
+
+
+def test_implementation_metod_written_empty_is_reported_at_its_line(bank_root):
+    text = two_methods(with_metod(IMPLEMENTERAD, "Exempelkommunen", ""))
+    assert run(bank_root, {NEW_P: text, NEW_M: M}) == [
+        f"{NEW_P}:{line_of(text, 'metod: ')}: framgång.implementerad_hos[1]: ange vilken av"
+        " projektets metoder som implementerades — skriv metod: och en av: exempelmetod, ny-metod"
+    ]
+
+
+def test_implementation_metod_of_each_method_is_clean(bank_root):
+    extra = with_metod(with_metod(IMPLEMENTERAD + SECOND_IMPLEMENTATION, "Exempelkommunen", "ny-metod"),
+                       "Exempelregionen, psykiatrin", "exempelmetod")
+    assert run(bank_root, {NEW_P: two_methods(extra), NEW_M: M}) == []
+
+
+def test_implementation_metod_outside_the_projects_metoder(bank_root):
+    # A method that exists in the bank but that the project does not list.
+    text = two_methods(with_metod(IMPLEMENTERAD, "Exempelkommunen", "tredje-metoden"))
+    files = {NEW_P: text, NEW_M: M, "metoder/tredje-metoden.md": M}
+    assert run(bank_root, files) == [
+        f"{NEW_P}:{line_of(text, 'metod: tredje-metoden')}: framgång.implementerad_hos[1].metod: 'tredje-metoden'"
+        " är inte en av projektets metoder. Skriv en av: exempelmetod, ny-metod"
+        " (använde projektet också 'tredje-metoden'? Lägg då till den under metoder)"
+    ]
+
+
+def test_implementation_metod_near_miss_is_suggested(bank_root):
+    text = two_methods(with_metod(IMPLEMENTERAD, "Exempelkommunen", "ny-metd"))
+    assert run(bank_root, {NEW_P: text, NEW_M: M}) == [
+        f"{NEW_P}:{line_of(text, 'metod: ny-metd')}: framgång.implementerad_hos[1].metod: 'ny-metd'"
+        " är inte en av projektets metoder — menade du 'ny-metod'? Skriv en av: exempelmetod, ny-metod"
+    ]
+
+
+def test_implementation_metod_not_a_slug_is_one_problem_with_the_choices(bank_root):
+    text = two_methods(with_metod(IMPLEMENTERAD, "Exempelkommunen", "IPS"))
+    assert run(bank_root, {NEW_P: text, NEW_M: M}) == [
+        f"{NEW_P}:{line_of(text, 'metod: IPS')}: framgång.implementerad_hos[1].metod: 'IPS'"
+        " är inte en av projektets metoder. Skriv en av: exempelmetod, ny-metod"
+    ]
+
+
+def test_implementation_metod_that_is_not_text(bank_root):
+    text = two_methods(with_metod(IMPLEMENTERAD, "Exempelkommunen", "[exempelmetod, ny-metod]"))
+    assert run(bank_root, {NEW_P: text, NEW_M: M}) == [
+        f"{NEW_P}:{line_of(text, 'metod: [')}: 'framgång.implementerad_hos[1].metod' ska vara text"
+    ]
+
+
+def test_implementation_metod_is_implied_by_a_single_metod(bank_root):
+    # Old files with one metod need no change; writing that metod is fine too.
+    assert run(bank_root, {NEW_P: with_framgång(P, 2, IMPLEMENTERAD)}) == []
+    written = with_framgång(P, 2, with_metod(IMPLEMENTERAD, "Exempelkommunen", "exempelmetod"))
+    assert run(bank_root, {NEW_P: written}) == []
+    # A project that lists its one metod twice still has one metod.
+    twice = replace(with_framgång(P, 2, IMPLEMENTERAD), "metoder: [exempelmetod]", "metoder: [exempelmetod, exempelmetod]")
+    assert run(bank_root, {NEW_P: twice}) == []
+
+
+def test_implementation_metod_other_than_the_single_metod(bank_root):
+    text = with_framgång(P, 2, with_metod(IMPLEMENTERAD, "Exempelkommunen", "ny-metod"))
+    assert run(bank_root, {NEW_P: text, NEW_M: M}) == [
+        f"{NEW_P}:{line_of(text, 'metod: ny-metod')}: framgång.implementerad_hos[1].metod: 'ny-metod'"
+        " är inte projektets metod. Projektet har bara metoden 'exempelmetod': skriv den eller ta bort raden"
+        " (använde projektet också 'ny-metod'? Lägg då till den under metoder)"
+    ]
+
+
+def test_implied_metod_is_resolved_in_the_model(bank_root):
+    """Downstream code reads Implementering.metod: implied or written, it is there."""
+    from metodbank.bank import load_bank
+
+    extra = with_metod(IMPLEMENTERAD + SECOND_IMPLEMENTATION, "Exempelregionen, psykiatrin", "ny-metod")
+    extra = with_metod(extra, "Exempelkommunen", "exempelmetod")
+    write_bank(bank_root, {NEW_P: with_framgång(P, 2, IMPLEMENTERAD), "projekt/tva-metoder.md": two_methods(extra),
+                           NEW_M: M})
+    bank = load_bank(bank_root)
+    assert bank.ok, bank.problems
+    implied = bank.projekt["nytt-projekt"].meta.framgång.implementerad_hos
+    assert [i.metod for i in implied] == ["exempelmetod"]
+    written = bank.projekt["tva-metoder"].meta.framgång.implementerad_hos
+    assert [(i.organisation, i.metod) for i in written] == [
+        ("Exempelkommunen", "exempelmetod"), ("Exempelregionen, psykiatrin", "ny-metod")]
+
+
 @pytest.mark.parametrize("status", ["avslutat", "avbrutet"])
 def test_lärdomar_required_when_finished(bank_root, status):
     text = replace(replace(P, LÄRDOMAR, ""), "status: avslutat", f"status: {status}")

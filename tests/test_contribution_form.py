@@ -220,7 +220,14 @@ def scenario_grad_3_avbrutet(page):
     page.fill("#f-avbrottsorsak", "Regionen drog sig ur finansieringen efter två år.")
 
 
-SCENARIOS = {"planerat": scenario_planerat, "grad-2": scenario_grad_2, "grad-3-avbrutet": scenario_grad_3_avbrutet}
+def scenario_grad_2_flera_metoder(page):
+    scenario_grad_2(page)
+    page.check('input[name="metoder"][value="motiverande-samtal"]')
+    page.select_option("#f-impl-metod", "ips-supported-employment")
+
+
+SCENARIOS = {"planerat": scenario_planerat, "grad-2": scenario_grad_2, "grad-3-avbrutet": scenario_grad_3_avbrutet,
+             "grad-2-flera-metoder": scenario_grad_2_flera_metoder}
 
 
 @pytest.mark.browser
@@ -356,6 +363,22 @@ def test_degree_evidence_is_required(page):
     assert error_beside(page, "f-beslut-beslut") == "Grad 3 kräver ett systemförändrande beslut."
     assert error_beside(page, "f-resultat-sammanfattning").startswith("Resultat krävs när projektet har startat")
     assert error_beside(page, "f-lardomar") == "Skriv minst en lärdom när projektet är avslutat."
+
+
+@pytest.mark.browser
+def test_an_implementation_names_one_of_several_methods(page):
+    fill_common(page, "Två metoder och en implementering", "avslutat", "2020", "2021")
+    page.check('input[name="metoder"][value="motiverande-samtal"]')
+    page.check('input[name="framgang-grad"][value="2"]')
+    page.fill("#f-impl-organisation", "Haninge kommun, arbetsmarknadsenheten")
+    page.click("#mb-ladda-ner")
+    assert error_beside(page, "f-impl-metod") == "Projektet har flera metoder: välj vilken av dem som används här."
+    page.select_option("#f-impl-metod", "studiecoachning")
+    page.click("#mb-ladda-ner")
+    assert error_beside(page, "f-impl-metod") == "Välj en av metoderna som du kryssat i under Metoder."
+    page.select_option("#f-impl-metod", "motiverande-samtal")
+    page.click("#mb-ladda-ner")
+    assert page.get_attribute("#f-impl-metod", "aria-invalid") != "true"
 
 
 @pytest.mark.browser

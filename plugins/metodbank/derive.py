@@ -40,13 +40,14 @@ class Implementation:
     organisation: str
     år: int
     beskrivning: str
+    metod: str | None  # the resolved metod (model.Projekt writes in the implied one)
 
 
 @dataclass
 class MetodFacts:
     metod: Document
-    projekt: list[Document]
-    implementeringar: list[Implementation]
+    projekt: list[Document]  # every project that lists the metod
+    implementeringar: list[Implementation]  # only those whose metod is this one
     deltagare: int | None
     till_arbete: int | None
     till_studier: int | None
@@ -54,9 +55,16 @@ class MetodFacts:
     andel_studier: float | None
     kostnad_per_deltagare: int | None
     kostnad_underlag: int  # number of projects behind the cost figure
-    högsta_grad: int | None
+    högsta_grad: int | None  # the highest degree among the projects that used it (a project's, not the metod's)
     förbund: list[Forbund]
     lärdomar: list[tuple[Document, str]]
+    deltagare_underlag: int = 0  # number of projects behind the participant figures
+
+    @property
+    def implementerande_projekt(self) -> list[Document]:
+        """The projects behind the metod's own implementations, newest first."""
+        slugs = {i.projekt.slug for i in self.implementeringar}
+        return [p for p in self.projekt if p.slug in slugs]
 
 
 @dataclass
@@ -224,11 +232,14 @@ def _forbund(projekt: list[Document]):
 def _metod_facts(metod: Document, projekt: list[Document], projekt_forbund) -> MetodFacts:
     """``projekt``: the projects that use this metod."""
     used = by_recency(projekt)
+    # Only this metod's own implementations: a project with several metoder
+    # names the one each implementation is of (contract version 2).
     implementations = sorted(
         (
-            Implementation(p, impl.organisation, impl.år, impl.beskrivning)
+            Implementation(p, impl.organisation, impl.år, impl.beskrivning, impl.metod)
             for p in used
             for impl in p.meta.framgång.implementerad_hos or []
+            if impl.metod == metod.slug
         ),
         key=lambda i: (i.år, i.organisation.casefold(), i.projekt.slug),
     )
@@ -259,6 +270,7 @@ def _metod_facts(metod: Document, projekt: list[Document], projekt_forbund) -> M
         högsta_grad=max((p.meta.framgång.grad for p in used), default=None),
         förbund=sorted(forbund, key=lambda f: f.namn.casefold()),
         lärdomar=[(p, text) for p in used for text in (p.meta.lärdomar or [])],
+        deltagare_underlag=len(reporting),
     )
 
 

@@ -49,8 +49,10 @@ def metod_records(d: Derived) -> list[dict]:
                 "till_arbete": f.till_arbete,
                 "till_studier": f.till_studier,
                 "kostnad_per_deltagare_kr": f.kostnad_per_deltagare,
+                # Only the metod's own implementations, each with its resolved metod.
                 "implementerad_hos": [
-                    {"organisation": i.organisation, "år": i.år, "projekt": i.projekt.slug} for i in f.implementeringar
+                    {"organisation": i.organisation, "år": i.år, "projekt": i.projekt.slug, "metod": i.metod}
+                    for i in f.implementeringar
                 ],
             },
         })
@@ -139,6 +141,17 @@ def metoder_csv(d: Derived) -> str:
     return _csv(header, rows)
 
 
+def implementeringar_csv(d: Derived) -> str:
+    """One row per ``framgång.implementerad_hos`` item of every project, with
+    its resolved metod (implied when the project lists one metod)."""
+    rows = []
+    for doc in sorted(d.bank.projekt.values(), key=lambda p: p.slug):
+        for i in doc.meta.framgång.implementerad_hos or []:
+            rows.append([doc.slug, i.metod, i.organisation, i.år, i.beskrivning, doc.url])
+    header = ["projekt", "metod", "organisation", "år", "beskrivning", "url"]
+    return _csv(header, rows)
+
+
 def systemfel_csv(d: Derived) -> str:
     rows = [[f.rank, f.systemfel.slug, f.systemfel.meta.titel, f.antal_förbund, f.antal_projekt,
              f.systemfel.meta.kategori, ", ".join(f.systemfel.meta.berörda), f.systemfel.meta.beslutsnivå,
@@ -157,4 +170,5 @@ def data_files(d: Derived) -> dict[str, str]:
         "data/projekt.csv": projekt_csv(d),
         "data/metoder.csv": metoder_csv(d),
         "data/systemfel.csv": systemfel_csv(d),
+        "data/implementeringar.csv": implementeringar_csv(d),
     }

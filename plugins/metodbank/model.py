@@ -26,6 +26,7 @@ from pydantic import (
     StringConstraints,
     ValidationInfo,
     WithJsonSchema,
+    model_validator,
 )
 from pydantic_core import PydanticCustomError
 
@@ -268,8 +269,22 @@ class Resultat(Strikt):
     socioekonomi: Optional[Socioekonomi] = None
 
 
+# Which of the project's own metoder an implementation is of. Membership of
+# the project's ``metoder`` (which are checked slugs) is the rule, and
+# :mod:`metodbank.checks.rules` reports it with the project's methods listed,
+# so the slug pattern is only shown in the schema, not checked a second time.
+MetodVal = Annotated[str, Field(json_schema_extra={"pattern": SLUG_PATTERN})]
+
+
 class Implementering(Strikt):
     organisation: Text(2, 200)
+    metod: Optional[MetodVal] = Field(
+        None,
+        description=(
+            "Vilken av projektets metoder som implementerades (filnamnet utan .md). Krävs när projektet "
+            "anger mer än en metod; med en enda metod gäller den."
+        ),
+    )
     år: Årtal
     beskrivning: Text(20, 1000)
 
@@ -324,6 +339,39 @@ class Projekt(Strikt):
     avbrottsorsak: Optional[Text(20, 1000)] = None
     utvärdering: Optional[list[Utvärdering]] = None
     kontakt: Optional[Text(3, 300)] = Field(None, description="Organisation eller funktion — aldrig en deltagare.")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _implied_metod(cls, data: Any) -> Any:
+        """The one place the implied ``implementerad_hos[].metod`` is resolved:
+        in a project with a single metod, an implementation without ``metod``
+        is of that metod. Everything downstream (method pages, exports,
+        search) reads ``Implementering.metod`` and gets the resolved value.
+        With several metoder nothing is implied: the checker asks for it."""
+        return resolve_implied_metod(data)
+
+
+def own_metoder(data: Any) -> list[str]:
+    """The distinct metoder a project's raw front-matter lists, in order."""
+    metoder = data.get("metoder") if isinstance(data, dict) else None
+    return list(dict.fromkeys(m for m in metoder if isinstance(m, str))) if isinstance(metoder, list) else []
+
+
+def resolve_implied_metod(data: Any) -> Any:
+    """``data`` (a projekt's raw front-matter) with the implied metod written
+    into every ``framgång.implementerad_hos`` item that has none, when the
+    project lists exactly one metod; otherwise ``data`` as it is. Never
+    mutates ``data`` (the checker reads the same dict)."""
+    own = own_metoder(data)
+    framgang = data.get("framgång") if isinstance(data, dict) else None
+    items = framgang.get("implementerad_hos") if isinstance(framgang, dict) else None
+    if len(own) != 1 or not isinstance(items, list):
+        return data
+    if not any(isinstance(item, dict) and item.get("metod") is None for item in items):
+        return data
+    resolved = [{**item, "metod": own[0]} if isinstance(item, dict) and item.get("metod") is None else item
+                for item in items]
+    return {**data, "framgång": {**framgang, "implementerad_hos": resolved}}
 
 
 # --------------------------------------------------------------------------

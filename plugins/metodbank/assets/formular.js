@@ -105,6 +105,7 @@
     if (visible(field("impl-organisation")) && (text("impl-organisation") || text("impl-ar") || text("impl-beskrivning"))) {
       var impl = {};
       put(impl, "organisation", text("impl-organisation"), "framgång.implementerad_hos.0.organisation", field("impl-organisation"));
+      put(impl, "metod", text("impl-metod"), "framgång.implementerad_hos.0.metod", field("impl-metod"));
       put(impl, "år", integer("impl-ar"), "framgång.implementerad_hos.0.år", field("impl-ar"));
       put(impl, "beskrivning", text("impl-beskrivning"), "framgång.implementerad_hos.0.beskrivning", field("impl-beskrivning"));
       framgang["implementerad_hos"] = [impl];
@@ -379,6 +380,14 @@
         if (start && typeof item["år"] === "number" && item["år"] < start.year)
           add("framgång." + key + "." + index + ".år", "Året ligger före projektets start (" + data.period.start + ").");
       });
+    });
+    // Each implementation is of one of the project's own metoder: required
+    // when it has several, implied when it has one (checks/rules.py).
+    var own = (data.metoder || []).filter(function (m, i, all) { return all.indexOf(m) === i; });
+    (fr.implementerad_hos || []).forEach(function (item, index) {
+      var path = "framgång.implementerad_hos." + index + ".metod";
+      if (!item.metod && own.length > 1) add(path, "Projektet har flera metoder: välj vilken av dem som används här.");
+      else if (item.metod && own.length && own.indexOf(item.metod) < 0) add(path, "Välj en av metoderna som du kryssat i under Metoder.");
     });
     // Finished projects share their lessons; stopped ones say why.
     if (finished && !(data["lärdomar"] || []).length) add("lärdomar", "Skriv minst en lärdom när projektet är " + status + ".");

@@ -10,7 +10,9 @@ import datetime as dt
 
 from ..datum import Datum, try_parse
 from ..frontmatter import Parsed
+from ..model import _SLUG, own_metoder
 from ..problems import ProblemList
+from ..suggest import did_you_mean
 
 
 def _get(data, *keys):
@@ -62,6 +64,7 @@ def check_projekt(parsed: Parsed, path: str, problems: ProblemList, today: dt.da
         )
 
     _check_degree_evidence(parsed, path, problems)
+    _check_implementation_metod(parsed, path, problems)
 
     for key in ("implementerad_hos", "beslut"):
         for index, item in enumerate(_items(_get(data, "framgång", key))):
@@ -98,6 +101,39 @@ def _check_degree_evidence(parsed: Parsed, path: str, problems: ProblemList) -> 
             problems.error(path, where, "grad 3 kräver 'framgång.beslut': vilket systemförändrande beslut fattades?")
         if not _items(data.get("systemfel")):
             problems.error(path, where, "grad 3 kräver minst ett observerat systemfel under 'systemfel'")
+
+
+def _check_implementation_metod(parsed: Parsed, path: str, problems: ProblemList) -> None:
+    """Each implementation is of one of the project's own metoder (contract
+    version 2): required when the project lists several, implied when it
+    lists one (and then, when written, it must be that one)."""
+    own = own_metoder(parsed.data)
+    if not own:
+        return  # no usable metoder: that field's own error says so
+    listed = ", ".join(own)
+    for index, item in enumerate(_items(_get(parsed.data, "framgång", "implementerad_hos"))):
+        if not isinstance(item, dict):
+            continue
+        name = f"framgång.implementerad_hos[{index + 1}]"
+        where = parsed.line_of(("framgång", "implementerad_hos", index, "metod"))  # the item's line when absent
+        metod = item.get("metod")
+        if metod is None:
+            if len(own) > 1:
+                problems.error(path, where, f"{name}: ange vilken av projektets metoder som implementerades — "
+                                            f"skriv metod: och en av: {listed}")
+            continue
+        if not isinstance(metod, str) or metod in own:
+            continue  # a number or a list is the field's own error ("ska vara text")
+        hint = did_you_mean(metod, own)
+        # A real slug that is not a typo of one of them: perhaps a metod the project forgot to list.
+        forgotten = (f" (använde projektet också '{metod}'? Lägg då till den under metoder)"
+                     if not hint and _SLUG.match(metod) else "")
+        if len(own) > 1:
+            message = f"'{metod}' är inte en av projektets metoder{hint or '.'} Skriv en av: {listed}{forgotten}"
+        else:
+            message = (f"'{metod}' är inte projektets metod{hint or '.'} Projektet har bara metoden '{own[0]}': "
+                       f"skriv den eller ta bort raden{forgotten}")
+        problems.error(path, where, f"{name}.metod: {message}")
 
 
 def stale_reason(status, start: Datum | None, slut: Datum | None, today: dt.date) -> str | None:

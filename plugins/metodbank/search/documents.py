@@ -3,8 +3,8 @@
 A record holds exactly what the index stores and searches for a document:
 its own text, plus what it *borrows* from other files (the titles of the
 metoder and systemfel a project refers to, the förbund and degrees of the
-projects that used a metod, the observations of a systemfel, vocabulary
-labels). Its digest is the file's own sha256 plus that borrowed data, so a
+projects that used a metod and the metod's own implementations, the
+observations of a systemfel, vocabulary labels). Its digest is the file's own sha256 plus that borrowed data, so a
 file whose borrowed data changed (a metod was renamed) is re-indexed, and
 deciding that nothing changed needs neither the text nor the analyzer.
 """
@@ -120,6 +120,11 @@ class Corpus:
             "projektens_parter": _union(p.meta.parter for p in projects),
             "högsta_grad": max((p.meta.framgång.grad for p in projects), default=None),
             "förbund": self._forbund(_union(p.meta.förbund for p in projects)),
+            # Only the method's own implementations (by their resolved metod),
+            # never another method's from the same project.
+            "implementeringar": [f"{i.organisation}. {i.beskrivning}"
+                                 for p in {p.slug: p for p in projects}.values()
+                                 for i in p.meta.framgång.implementerad_hos or [] if i.metod == doc.slug],
         }
 
     def _borrowed_systemfel(self, doc) -> dict:
@@ -179,6 +184,7 @@ def _metod(doc, b: dict) -> Record:
     if m.evidens:
         fakta += [f"Evidens: {m.evidens.nivå}", m.evidens.källa or ""]
     fakta += [k.titel for k in m.källor or []]
+    fakta += b["implementeringar"]
     # Facets describe where the method was used, so that "--grad 2 --typ metod"
     # lists methods that reached the second degree somewhere.
     return _base(
