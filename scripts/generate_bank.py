@@ -651,6 +651,12 @@ def make_projekt(rng: random.Random, text: Text, count: int, metoder: list[str],
             if rng.random() < 0.2 else None,
             "kontakt": f"{owners[0][0]}, kansliet" if rng.random() < 0.6 else None,
         }
+        # Contract version 2: with several metoder each implementation names
+        # its own. Chosen without drawing from rng, so the rest of the bank
+        # stays the same as before the field existed.
+        if len(front["metoder"]) > 1:
+            for index, item in enumerate(framgang["implementerad_hos"] or []):
+                item["metod"] = front["metoder"][index % len(front["metoder"])]
         files.append((slug, document(front, text.body(rng, body_words(rng), PROJEKT_RUBRIKER))))
     return files
 
