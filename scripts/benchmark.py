@@ -332,8 +332,8 @@ try:
 except ImportError:
     print(json.dumps(None)); sys.exit(0)
 from metodbank.bank import load_bank
-from metodbank.vokabular import load_vocabularies
-vocab = load_vocabularies(root / "mkdocs.yml")
+from metodbank.settings import read_settings
+vocab = read_settings(root / "mkdocs.yml").vocab
 bank = load_bank(root, vocab)
 shutil.rmtree(index_dir, ignore_errors=True)
 t = time.perf_counter(); stats = build_index(bank, index_dir, rebuild=True); cold = time.perf_counter() - t

@@ -21,7 +21,7 @@ import yaml
 
 from metodbank.bank import load_bank
 from metodbank.cli import main
-from metodbank.vokabular import load_vocabularies
+from metodbank.settings import read_settings
 
 GOOD_PROJEKT = """\
 ---
@@ -144,7 +144,7 @@ def load_lines(root: Path, today: dt.date | None = None, config: Path | None = N
     """The checker via ``load_bank()``: formatted problems, sorted. Runs in
     ``root`` so that paths in messages are relative to it, as for the CLI."""
     with contextlib.chdir(root):
-        bank = load_bank(root, load_vocabularies(config), today=today)
+        bank = load_bank(root, read_settings(config).vocab, today=today)
     return [problem.format() for problem in bank.problems.sorted()]
 
 

@@ -18,7 +18,7 @@ from metodbank import schema
 from metodbank.bank import load_bank
 from metodbank.derive import derive
 from metodbank.site.pages import Generator, SiteOptions
-from metodbank.vokabular import load_vocabularies
+from metodbank.settings import read_settings
 
 pytestmark = pytest.mark.build
 
@@ -116,7 +116,7 @@ def test_the_page_is_a_real_form_with_labels_and_build_time_choices(site, bank):
     assert len(ids) > 20
     for field_id in ids:
         assert f'<label for="{field_id}"' in source, f"{field_id} saknar <label>"
-    vocab = load_vocabularies(bank / "mkdocs.yml")
+    vocab = read_settings(bank / "mkdocs.yml").vocab
     for name, group in (("parter", "parter"), ("målgrupp", "malgrupp")):
         for key in vocab.keys(name):
             assert f'<input type="checkbox" name="{group}" value="{key}">' in source
@@ -131,7 +131,7 @@ def test_the_page_is_a_real_form_with_labels_and_build_time_choices(site, bank):
 
 
 def test_the_site_publishes_the_schema_with_the_builds_vocabularies(site, bank):
-    vocab = load_vocabularies(bank / "mkdocs.yml")
+    vocab = read_settings(bank / "mkdocs.yml").vocab
     for kind, name in schema.FILE_NAMES.items():
         published = (site / "schema" / name).read_text(encoding="utf-8")
         assert published == schema.render(kind, vocab)
@@ -140,7 +140,7 @@ def test_the_site_publishes_the_schema_with_the_builds_vocabularies(site, bank):
 
 
 def test_the_github_button_is_hidden_unless_repo_url_is_set(bank):
-    derived = derive(load_bank(bank, load_vocabularies(bank / "mkdocs.yml")))
+    derived = derive(load_bank(bank, read_settings(bank / "mkdocs.yml").vocab))
 
     def form_page(repo_url: str) -> str:
         pages = Generator(derived, SiteOptions(repo_url=repo_url)).pages()

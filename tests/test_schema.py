@@ -19,7 +19,7 @@ from checker_helpers import GOOD_METOD, GOOD_PROJEKT, GOOD_SYSTEMFEL
 from metodbank import schema
 from metodbank.frontmatter import split
 from metodbank.model import KINDS
-from metodbank.vokabular import load_vocabularies
+from metodbank.settings import read_settings
 
 REPO = Path(__file__).resolve().parent.parent
 SCHEMA_DIR = REPO / "schema"
@@ -49,7 +49,7 @@ def validator(kind: str) -> jsonschema.Draft202012Validator:
 @pytest.mark.parametrize("kind", list(KINDS))
 def test_committed_schema_matches_the_model(kind):
     committed = (SCHEMA_DIR / schema.FILE_NAMES[kind]).read_text(encoding="utf-8")
-    expected = schema.render(kind, load_vocabularies(REPO / "mkdocs.yml"))
+    expected = schema.render(kind, read_settings(REPO / "mkdocs.yml").vocab)
     assert committed == expected, f"schema/{schema.FILE_NAMES[kind]} är inaktuell: kör 'make schema'"
 
 
@@ -165,7 +165,7 @@ def test_listed_forbund_become_an_enum(tmp_path):
         "plugins:\n  - metodbank:\n      vokabular:\n        förbund:\n          exempel: Samordningsförbundet Exempel\n",
         encoding="utf-8",
     )
-    generated = schema.generate("projekt", load_vocabularies(config))
+    generated = schema.generate("projekt", read_settings(config).vocab)
     check = jsonschema.Draft202012Validator(generated)
     data = front_matter(GOOD_PROJEKT)
     assert list(check.iter_errors(data)) == []

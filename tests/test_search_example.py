@@ -12,14 +12,14 @@ from metodbank.bank import load_bank
 from metodbank.search import build_index, search
 from metodbank.search.analysis import stem, stems
 from metodbank.search.documents import build_records
-from metodbank.vokabular import load_vocabularies
+from metodbank.settings import read_settings
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture(scope="module")
 def example(tmp_path_factory):
-    bank = load_bank(ROOT, load_vocabularies(ROOT / "mkdocs.yml"))
+    bank = load_bank(ROOT, read_settings(ROOT / "mkdocs.yml").vocab)
     if len(bank.projekt) < 5 or len(bank.metoder) < 3:
         pytest.skip("the example bank is not written yet")
     index_dir = tmp_path_factory.mktemp("exempel") / "sok"
@@ -95,7 +95,7 @@ def test_incremental_rebuild_of_the_example_bank(example, tmp_path):
     for folder in ("projekt", "metoder", "systemfel"):
         shutil.copytree(ROOT / folder, copy / folder)
     shutil.copy(ROOT / "mkdocs.yml", copy / "mkdocs.yml")
-    vocab = load_vocabularies(copy / "mkdocs.yml")
+    vocab = read_settings(copy / "mkdocs.yml").vocab
     first = build_index(load_bank(copy, vocab), tmp_path / "sok")
     target = sorted((copy / "projekt").glob("*.md"))[0]
     target.write_text(target.read_text(encoding="utf-8") + "\nDeltagarna fick stöd.\n", encoding="utf-8")

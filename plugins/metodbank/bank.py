@@ -12,13 +12,16 @@ import functools
 import hashlib
 import multiprocessing
 import os
+import stat
+import unicodedata
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import model
 from .cache import ContentCache
-from .checks import bankwide, rules, text
+from .checks import bankwide, identity, rules
+from .checks import html as body_html
 from .checks.fields import validate_fields
 from .frontmatter import FrontMatterError, parse
 from .problems import ProblemList
@@ -76,15 +79,121 @@ class Bank:
 
 
 def content_files(root: Path) -> list[tuple[str, Path]]:
-    """(kind, path) for every Markdown file in the content folders, sorted."""
+    """(kind, path) for every Markdown file in the content folders, sorted.
+
+    ``.md`` is matched in any case, so that ``x.MD`` is reported (and not
+    silently left out of the site); entries of any type are listed, since
+    :func:`refusal` says why a FIFO or an outward symlink is not read.
+    Nothing here opens a file.
+    """
     found = []
     for kind in FOLDERS:
         folder = root / kind
         if folder.is_dir():
             for dirpath, dirnames, filenames in os.walk(folder):
                 dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-                found.extend((kind, Path(dirpath) / name) for name in sorted(filenames) if name.endswith(".md"))
+                found.extend((kind, Path(dirpath) / name) for name in sorted(filenames)
+                             if name[-3:].lower() == ".md")
     return found
+
+
+class Refused(Exception):
+    """A content path that is not read; ``message`` says why, in Swedish."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+_NOT_REGULAR = (
+    (stat.S_ISFIFO, "en namngiven pipe (FIFO)"),
+    (stat.S_ISCHR, "en teckenenhet"),
+    (stat.S_ISBLK, "en blockenhet"),
+    (stat.S_ISSOCK, "en socket"),
+    (stat.S_ISDIR, "en mapp"),
+)
+
+
+def refusal(path: Path, root: Path, real_dirs: dict | None = None) -> tuple[str | None, tuple | None]:
+    """(why ``path`` is not read, or None; its (st_dev, st_ino) when it is).
+
+    Decided from ``lstat``/``stat`` before anything is opened: opening a
+    FIFO blocks for ever, a device can be endless (``/dev/zero``), and a
+    symlink could publish any file on the machine that builds the site.
+    ``root`` must be resolved; ``real_dirs`` caches each folder's real path.
+    """
+    name = printable(path.name)
+    try:
+        info = os.lstat(path)
+    except OSError as exc:
+        return f"filen kan inte läsas: {exc.strerror}", None
+    folder = str(path.parent)
+    real_dirs = {} if real_dirs is None else real_dirs
+    if folder not in real_dirs:
+        real_dirs[folder] = Path(os.path.realpath(folder))
+    if not real_dirs[folder].is_relative_to(root):
+        return f"'{name}' ligger i en mapp som är en symbolisk länk ut ur banken: lägg filen i banken", None
+    if stat.S_ISLNK(info.st_mode):
+        target = Path(os.path.realpath(path))
+        if not target.is_relative_to(root):
+            return (f"'{name}' är en symbolisk länk som leder utanför banken ({printable(target.as_posix())}):"
+                    " lägg filen i banken i stället för att länka till den"), None
+        try:
+            info = os.stat(path)
+        except OSError:
+            return f"'{name}' är en symbolisk länk till en fil som inte finns: ta bort länken", None
+    for test, kind in _NOT_REGULAR:
+        if test(info.st_mode):
+            return (f"'{name}' är ingen vanlig fil utan {kind}: metodbanken läser bara vanliga textfiler"
+                    " — ta bort den"), None
+    if not stat.S_ISREG(info.st_mode):
+        return f"'{name}' är ingen vanlig fil: metodbanken läser bara vanliga textfiler — ta bort den", None
+    if info.st_size > MAX_BYTES:
+        return _too_big(info.st_size), None
+    return None, (info.st_dev, info.st_ino)
+
+
+def _too_big(size: int) -> str:
+    kilobytes = -(-size // 1000)  # rounded up, so a file just over the limit never reads "1000 kB, högst 1000 kB"
+    return f"filen är för stor ({kilobytes} kB, högst {MAX_BYTES // 1000} kB): korta texten eller länka till bilagor"
+
+
+def read_content(path: Path, ident: tuple | None = None) -> bytes:
+    """The bytes of a content file, at most MAX_BYTES + 1 of them; raises
+    :class:`Refused`.
+
+    Checked again on the open file, since the path may have been replaced
+    after :func:`refusal` looked at it: a FIFO does not block the open
+    (``O_NONBLOCK``), anything but a regular file is refused, and so is a
+    different file than the one checked (``ident``). The size is never
+    trusted: a file that grows is still read only up to the limit.
+    """
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_BINARY", 0)
+    try:
+        fd = os.open(path, flags)
+    except OSError as exc:
+        raise Refused(f"filen kan inte läsas: {exc.strerror}") from None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise Refused(f"'{printable(path.name)}' är ingen vanlig fil: metodbanken läser bara vanliga"
+                          " textfiler — ta bort den")
+        if ident is not None and (info.st_dev, info.st_ino) != tuple(ident):
+            raise Refused("filen byttes ut medan den kontrollerades: kör kontrollen igen")
+        if info.st_size > MAX_BYTES:
+            raise Refused(_too_big(info.st_size))
+        chunks, left = [], MAX_BYTES + 1
+        while left > 0:
+            chunk = os.read(fd, min(left, 1 << 20))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            left -= len(chunk)
+        return b"".join(chunks)
+    except OSError as exc:
+        raise Refused(f"filen kan inte läsas: {exc.strerror}") from None
+    finally:
+        os.close(fd)
 
 
 def display_base(root: Path) -> Path:
@@ -97,9 +206,21 @@ def display_base(root: Path) -> Path:
 
 def display_path(path: Path, base: Path) -> str:
     try:
-        return path.relative_to(base).as_posix()
+        shown = path.relative_to(base).as_posix()
     except ValueError:
-        return path.as_posix()
+        shown = path.as_posix()
+    return printable(shown)
+
+
+def printable(name: str) -> str:
+    """A file name as messages show it: one that is not UTF-8 (Linux allows
+    any bytes) must still print, and a line break or escape character in it
+    must not break the one-problem-per-line output or steer the terminal."""
+    name = name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    if name.isprintable():
+        return name
+    return "".join(char.encode("unicode_escape").decode("ascii") if unicodedata.category(char) in ("Cc", "Zl", "Zp")
+                   else char for char in name)
 
 
 # Below this many files a process pool costs more than it saves.
@@ -118,14 +239,22 @@ def load_bank(root: Path, vocab: Vocabularies | None = None, today: dt.date | No
     bank = Bank(root=root, vocab=vocab or Vocabularies())
     today = today or dt.date.today()
     base = display_base(root)
-    files = content_files(root.resolve())
+    real_root = root.resolve()
+    files = content_files(real_root)
     bank.files = len(files)
     seen_slugs: dict[tuple[str, str], str] = {}
+    real_dirs: dict = {}
     jobs = []
     for kind, source in files:
         shown = display_path(source, base)
+        why, ident = refusal(source, real_root, real_dirs)
+        if why is None and not source.name.endswith(".md"):
+            why = _suffix_message(source)
+        if why is not None:
+            bank.problems.error(shown, 1, why)
+            continue
         slug = _check_slug(source, shown, kind, seen_slugs, bank.problems)
-        jobs.append((kind, source, shown, slug))
+        jobs.append((kind, source, shown, slug, ident))
     if cache_dir is not None and not check_only:
         results = _load_cached(jobs, bank.vocab, today, cache_dir, bank)
     else:
@@ -133,7 +262,7 @@ def load_bank(root: Path, vocab: Vocabularies | None = None, today: dt.date | No
     for number, (job, (parsed, document, problems)) in enumerate(zip(jobs, results), 1):
         if progress:
             progress(number, len(jobs))
-        kind, _source, shown, slug = job
+        kind, _source, shown, slug, _ident = job
         bank.problems.extend(problems)
         if parsed is not None:
             bank.parsed.append((kind, slug, shown, parsed))
@@ -150,11 +279,11 @@ def _load_cached(jobs, vocab: Vocabularies, today: dt.date, cache_dir: Path, ban
     context = {"vokabular": vocab}
     results = []
     for job in jobs:
-        kind, _source, shown, slug = job
+        kind, source, shown, slug, ident = job
         key = f"{kind}|{shown}|{slug}"
         try:
-            raw = job[1].read_bytes()
-        except OSError:
+            raw = read_content(source, ident)
+        except Refused:
             raw = None  # load_document reports it
         digest = hashlib.sha256(raw).hexdigest() if raw is not None else None
         entry = cache.get(key, digest)
@@ -181,9 +310,9 @@ def _load_cached(jobs, vocab: Vocabularies, today: dt.date, cache_dir: Path, ban
 
 
 def _load_one(job, vocab: Vocabularies, today: dt.date, check_only: bool = False, raw: bytes | None = None):
-    kind, source, shown, slug = job
+    kind, source, shown, slug, ident = job
     problems = ProblemList()
-    parsed, document = load_document(kind, source, shown, slug, problems, {"vokabular": vocab}, today, raw)
+    parsed, document = load_document(kind, source, shown, slug, problems, {"vokabular": vocab}, today, raw, ident)
     if check_only:
         return (bankwide.slim(parsed) if parsed is not None else None), None, problems
     return parsed, document, problems
@@ -209,6 +338,16 @@ def _drain(pool, results):
         pool.shutdown()
 
 
+def _suffix_message(source: Path) -> str:
+    """``x.MD`` is not published as it is: the URL and the slug rules want
+    ``.md``, and a case-insensitive file system would let ``x.md`` and
+    ``x.MD`` collide. So it is an error that names the new name."""
+    stem = printable(source.name[:-3])
+    suggestion = stem if model._SLUG.match(stem) else slugify(stem)
+    return (f"filändelsen i '{printable(source.name)}' ska vara '.md' med små bokstäver:"
+            f" döp om filen till '{suggestion or stem.lower()}.md'")
+
+
 def _check_slug(source: Path, shown: str, kind: str, seen: dict, problems: ProblemList) -> str | None:
     slug = source.stem
     if not model._SLUG.match(slug):
@@ -216,7 +355,7 @@ def _check_slug(source: Path, shown: str, kind: str, seen: dict, problems: Probl
         hint = f" — döp om den till '{suggestion}.md'" if len(suggestion) >= 3 else ""
         problems.error(
             shown, 1,
-            f"filnamnet '{source.name}' är ingen giltig slug: 3–80 tecken, bara a–z, 0–9 och bindestreck{hint}",
+            f"filnamnet '{printable(source.name)}' är ingen giltig slug: 3–80 tecken, bara a–z, 0–9 och bindestreck{hint}",
         )
         return None
     if (kind, slug) in seen:
@@ -227,17 +366,18 @@ def _check_slug(source: Path, shown: str, kind: str, seen: dict, problems: Probl
 
 
 def load_document(kind, source: Path, shown: str, slug, problems: ProblemList, context: dict, today: dt.date,
-                  raw: bytes | None = None):
-    """``raw``: the file's bytes when the caller has already read them."""
+                  raw: bytes | None = None, ident: tuple | None = None):
+    """``raw``: the file's bytes when the caller has already read them;
+    ``ident``: the (st_dev, st_ino) :func:`refusal` approved, so that a file
+    swapped in since is not read."""
     if raw is None:
         try:
-            raw = source.read_bytes()
-        except OSError as exc:
-            problems.error(shown, 1, f"filen kan inte läsas: {exc.strerror}")
+            raw = read_content(source, ident)
+        except Refused as exc:
+            problems.error(shown, 1, exc.message)
             return None, None
     if len(raw) > MAX_BYTES:
-        size = -(-len(raw) // 1000)  # rounded up, so a file just over the limit never reads "1000 kB, högst 1000 kB"
-        problems.error(shown, 1, f"filen är för stor ({size} kB, högst {MAX_BYTES // 1000} kB): korta texten eller länka till bilagor")
+        problems.error(shown, 1, _too_big(len(raw)))
         return None, None
     try:
         content = raw.decode("utf-8")
@@ -246,13 +386,16 @@ def load_document(kind, source: Path, shown: str, slug, problems: ProblemList, c
         line = before.count(b"\n") + 1
         problems.error(shown, line, "filen är inte sparad som UTF-8: spara om den med teckenkodningen UTF-8")
         return None, None
-    text.check_identity_numbers(content, shown, problems)
     try:
         parsed = parse(content)
     except FrontMatterError as exc:
+        # The raw text is still scanned for personal data, front-matter or not.
+        identity.check_identity_numbers(content, shown, problems, front_matter_readable=False)
         problems.error(shown, exc.line, exc.message)
         return None, None
-    text.check_unsafe_html(parsed.body, parsed.body_line, shown, problems)
+    identity.check_identity_numbers(content, shown, problems, parsed=parsed)
+    # Relative links resolve from the file's place in the bank, which its URL follows.
+    parsed.links = body_html.check_body_html(parsed.body, parsed.body_line, shown, f"{kind}/{source.stem}.md", problems)
     if kind == "projekt":
         rules.check_projekt(parsed, shown, problems, today)
     elif kind == "systemfel":

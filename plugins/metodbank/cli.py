@@ -2,7 +2,7 @@
 
 A thin adapter over the core: it parses arguments, calls the core and
 prints. Exit codes: 0 clean (warnings allowed), 1 content errors,
-2 usage errors.
+2 usage errors, a broken ``mkdocs.yml`` included (see :mod:`.settings`).
 """
 
 from __future__ import annotations
@@ -12,8 +12,9 @@ import os
 import sys
 from pathlib import Path
 
-from .bank import FOLDERS, load_bank
-from .vokabular import load_vocabularies
+from .bank import display_base, load_bank
+# find_root, is_bank_root and bank_settings are used by every command (ny, sök, schema too).
+from .settings import Settings, SettingsError, bank_settings, config_file_for, find_root, is_bank_root  # noqa: F401
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
 
@@ -30,27 +31,12 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EXIT_USAGE, f"metodbank: fel: {message}\n")
 
 
-def is_bank_root(path: Path) -> bool:
-    return path.is_dir() and any((path / folder).is_dir() for folder in FOLDERS)
-
-
-def find_root(start: Path) -> Path | None:
-    """The bank that holds ``start``: the nearest folder with mkdocs.yml or content folders."""
-    start = start.resolve()
-    for folder in [start, *start.parents] if start.is_dir() else list(start.parents):
-        if (folder / "mkdocs.yml").is_file() or is_bank_root(folder):
-            return folder
-    return None
-
-
 def config_for(root: Path, explicit: str | None) -> Path | None:
-    if explicit:
-        path = Path(explicit)
-        if not path.is_file():
-            raise UsageError(f"konfigurationsfilen '{explicit}' finns inte")
-        return path
-    candidate = root / "mkdocs.yml"
-    return candidate if candidate.is_file() else None
+    """``--config`` or the bank's mkdocs.yml (a usage error when ``--config`` is no file)."""
+    try:
+        return config_file_for(root, explicit)
+    except SettingsError as exc:
+        raise UsageError(exc.message) from None
 
 
 def _progress_printer(enabled: bool):
@@ -70,25 +56,33 @@ def cmd_kontrollera(args) -> int:
     for target in targets:
         if not target.exists():
             raise UsageError(f"'{target}' finns inte")
-    by_root: dict[Path, list[Path]] = {}
+    by_root: dict[Path, tuple[Settings, list[Path]]] = {}
     for target in targets:
-        root = target.resolve() if is_bank_root(target) else find_root(target)
-        if root is None:
+        folder = target.resolve() if is_bank_root(target) else find_root(target)
+        if folder is None:
             raise UsageError(
                 f"'{target}' ligger inte i en metodbank: ange mappen som innehåller projekt/, metoder/ och systemfel/"
             )
-        by_root.setdefault(root, []).append(target.resolve())
+        settings = bank_settings(folder, args.config)
+        root, wanted = settings.innehall, target.resolve()
+        if not is_bank_root(root):
+            # Checking "0 filer" and passing would hide a wrong innehall.
+            raise UsageError(f"det finns varken projekt/, metoder/ eller systemfel/ i {root}: ange bankens"
+                             " innehållsmapp med innehall i mkdocs.yml, eller gå till bankens mapp")
+        if not (wanted == root or root in wanted.parents or wanted in root.parents):
+            raise UsageError(f"'{target}' ligger utanför bankens innehållsmapp {root} (innehall i mkdocs.yml)")
+        by_root.setdefault(root, (settings, []))[1].append(wanted)
 
     show_progress = args.progress or (sys.stderr.isatty() and not os.environ.get("CI"))
     problems = []
     files = 0
-    for root, wanted in by_root.items():
-        vocab = load_vocabularies(config_for(root, args.config))
-        bank = load_bank(root, vocab, progress=_progress_printer(show_progress), check_only=True)
+    for root, (settings, wanted) in by_root.items():
+        bank = load_bank(root, settings.vocab, progress=_progress_printer(show_progress), check_only=True)
         files += bank.files
-        whole = any(w == root for w in wanted)
+        whole = any(w == root or w in root.parents for w in wanted)
+        base = display_base(root)  # what the paths in messages are relative to
         for problem in bank.problems.sorted():
-            absolute = Path(problem.path).resolve() if Path(problem.path).is_absolute() else (Path.cwd() / problem.path).resolve()
+            absolute = Path(os.path.normpath(base / problem.path))  # a symlinked file stays where it is
             if whole or any(absolute == w or w in absolute.parents for w in wanted):
                 problems.append(problem)
     problems.sort()
@@ -134,6 +128,9 @@ def main(argv: list[str] | None = None) -> int:
         return args.handler(args)
     except UsageError as exc:
         print(f"metodbank: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except SettingsError as exc:  # a broken mkdocs.yml, as "mkdocs.yml:12: meddelande"
+        print(exc if exc.path else f"metodbank: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
         return 130

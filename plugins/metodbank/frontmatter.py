@@ -1,5 +1,12 @@
 """Split a content file into YAML front-matter and Markdown body, keeping the
-file line of every key and list item so problems can point at them."""
+file line of every key and list item so problems can point at them.
+
+YAML 1.1 reads some text in ways no project leader means, so these are
+refused at their line with a hint rather than read silently: explicit tags
+(``!!binary``, ``!!python/…``, ``!!str``), recursive aliases, nesting deeper
+than :data:`MAX_DEPTH`, integers longer than :data:`MAX_INT_DIGITS` digits,
+and numbers with a leading zero (octal), ``0x``/``0b`` or a colon (base 60).
+"""
 
 from __future__ import annotations
 
@@ -17,8 +24,15 @@ _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 _STR = "tag:yaml.org,2002:str"
 _INT = "tag:yaml.org,2002:int"
+_FLOAT = "tag:yaml.org,2002:float"
 
 MAX_NODES = 20_000  # guards against alias bombs ("billion laughs")
+# No field needs more than 4 levels; libyaml's composer recurses in C and
+# crashes the process on deep enough nesting, so depth is checked first.
+MAX_DEPTH = 20
+# No field needs a longer number, and Python refuses to convert ints of
+# more than 4,300 digits (a ValueError, not a YAML error).
+MAX_INT_DIGITS = 30
 
 
 class FrontMatterError(Exception):
@@ -99,6 +113,8 @@ class _Builder:
 
     def build(self) -> dict:
         try:
+            if _needs_event_scan(self.yaml_text):
+                self.scan_events()
             node = self.loader.get_single_node()
         except yaml.MarkedYAMLError as exc:
             mark = _error_mark(exc, self.yaml_text)
@@ -114,6 +130,11 @@ class _Builder:
             ) from None
         except yaml.YAMLError as exc:
             raise FrontMatterError(1, f"YAML-fel i front-matter: {exc}") from None
+        except (ValueError, OverflowError):
+            # PyYAML's pure-Python scanner (no libyaml) on an escape such as "\U00200000".
+            mark = self.loader.get_mark() if hasattr(self.loader, "get_mark") else None
+            raise FrontMatterError(self.line(mark) if mark else 1,
+                                   f"YAML-fel i front-matter: {_EXPLAIN['found unknown escape character']}") from None
         finally:
             self.loader.dispose()
         if node is None:
@@ -129,10 +150,46 @@ class _Builder:
         """The file line of a YAML mark."""
         return bisect.bisect_left(self.newlines, mark.index) + self.OFFSET
 
+    def scan_events(self) -> None:
+        """Refuse explicit tags, recursive aliases and deep nesting before
+        the node tree is composed.
+
+        Only events show them: the composer resolves a tag such as ``!!str``
+        into the same node an untagged value gets, makes a recursive alias a
+        cyclic node graph, and recurses (in C, without Python's recursion
+        limit) once per level of nesting. The parser itself keeps its own
+        stack, so scanning its events is safe at any depth.
+        """
+        loader = _LOADER(self.yaml_text)
+        try:
+            open_anchors: list = []  # the anchor (or None) of each open collection
+            while loader.check_event():
+                event = loader.get_event()
+                if isinstance(event, (yaml.ScalarEvent, yaml.CollectionStartEvent)) and event.tag is not None:
+                    raise FrontMatterError(self.line(event.start_mark), _tag_message(event))
+                if isinstance(event, yaml.CollectionStartEvent):
+                    open_anchors.append(event.anchor)
+                    if len(open_anchors) > MAX_DEPTH:
+                        raise FrontMatterError(self.line(event.start_mark), _TOO_DEEP)
+                elif isinstance(event, yaml.CollectionEndEvent):
+                    open_anchors.pop()
+                elif isinstance(event, yaml.AliasEvent) and event.anchor in open_anchors:
+                    raise FrontMatterError(
+                        self.line(event.start_mark),
+                        f"aliaset '*{event.anchor}' står inuti värdet det pekar på (ett rekursivt alias):"
+                        " skriv ut värdet i stället för aliaset",
+                    )
+        finally:
+            loader.dispose()
+
     def value(self, node, loc: Loc):
         self.count += 1
         if self.count > MAX_NODES:
             raise FrontMatterError(self.line(node.start_mark), "front-matter är för stor eller för djupt nästlad")
+        if not isinstance(node, yaml.ScalarNode) and len(loc) >= MAX_DEPTH:
+            # Reached only through aliases (the event scan counts an alias as
+            # one value); also what keeps this recursion shallow.
+            raise FrontMatterError(self.line(node.start_mark), _TOO_DEEP)
         if isinstance(node, yaml.MappingNode):
             result = {}
             for key_node, value_node in node.value:
@@ -161,8 +218,15 @@ class _Builder:
         # resolved them); PyYAML's generic constructor dominates large banks.
         if node.tag == _STR:
             return _nfc(node.value)
-        if node.tag == _INT and node.value.isascii() and node.value.isdigit() and not node.value.startswith("0"):
-            return int(node.value)
+        if node.tag == _INT:
+            value = node.value
+            if value.isascii() and value.isdigit() and not value.startswith("0") and len(value) <= MAX_INT_DIGITS:
+                return int(value)
+            problem = _number_problem(value)
+            if problem:
+                raise FrontMatterError(self.line(node.start_mark), problem)
+        elif node.tag == _FLOAT and ":" in node.value:
+            raise FrontMatterError(self.line(node.start_mark), _sexagesimal_message(node.value, _FLOAT))
         try:
             return _nfc(self.loader.construct_object(node, deep=True))
         except (yaml.YAMLError, ValueError, TypeError, OverflowError) as exc:
@@ -179,6 +243,108 @@ class _Builder:
 
 
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
+_TOO_DEEP = (
+    f"front-matter är nästlad i mer än {MAX_DEPTH} nivåer (inget fält behöver mer än 4):"
+    " kontrollera indrag och parenteser [ ] { }"
+)
+# Tags whose value YAML knows how to read: a value that does not fit gets
+# its own message (the tag is refused either way).
+_SCALAR_TAGS = {f"tag:yaml.org,2002:{name}" for name in ("str", "int", "float", "bool", "null", "timestamp", "binary")}
+_NEEDS_SCAN = re.compile("[!*\x85\u2028\u2029]")
+# Indicators after which a nested block collection may start on the same
+# line: "- - x", "- a: b", "? - x", "- &a b: c".
+_INDICATORS = "-?:&!"
+_INDICATOR = re.compile(r"(?:[-?:]|[&!][^ \t\n]*)[ \t]+")
+
+
+def _needs_event_scan(yaml_text: str) -> bool:
+    """Whether the front-matter may hold a tag, an alias or nesting deeper
+    than MAX_DEPTH. Most files hold none, and a text scan is much cheaper
+    than the event scan.
+
+    The depth bound: a block collection starts at a line's indentation or
+    after the indicators that begin a line; nesting one inside another moves
+    it right, except a list directly under a key, which may keep the key's
+    column — so at most two levels per distinct column. Each ``[`` opens at
+    most two levels (a list, and a ``key: value`` pair inside it), each
+    ``{`` one. Brackets inside quotes only make the bound larger.
+    """
+    if _NEEDS_SCAN.search(yaml_text):  # tags, aliases, or line breaks other than \n
+        return True
+    columns = set()
+    for line in yaml_text.split("\n"):
+        rest = line.lstrip(" ")
+        column = len(line) - len(rest)
+        columns.add(column)
+        indicator = _INDICATOR.match(rest) if rest[:1] in _INDICATORS and rest else None
+        while indicator:
+            columns.add(column + indicator.end())
+            indicator = _INDICATOR.match(rest, indicator.end())
+    bound = 2 * len(columns) + 2 * yaml_text.count("[") + yaml_text.count("{")
+    return bound > MAX_DEPTH
+
+
+def _short(value: str, limit: int = 40) -> str:
+    return value if len(value) <= limit else value[: limit - 1] + "…"
+
+
+def _tag_message(event) -> str:
+    tag = event.tag.replace("tag:yaml.org,2002:", "!!")
+    if isinstance(event, yaml.ScalarEvent) and event.tag in _SCALAR_TAGS and event.value.strip():
+        try:
+            yaml.constructor.SafeConstructor().construct_object(yaml.ScalarNode(event.tag, event.value))
+        except Exception:  # noqa: BLE001 — PyYAML raises KeyError, AttributeError … for values that do not fit
+            return f"värdet '{_short(event.value)}' passar inte taggen '{tag}': ta bort taggen eller rätta värdet"
+    hint = " (sätt citattecken runt värdet om det ska läsas som text)" if tag in ("!!str", "!") else ""
+    return f"taggen '{tag}' är inte tillåten: ta bort den och skriv bara värdet{hint}"
+
+
+def _number_problem(value: str) -> str | None:
+    """What is wrong with a plain scalar YAML 1.1 reads as an integer, or None.
+
+    YAML 1.1 reads ``055`` as octal (45), ``0x1f`` as hexadecimal, ``0b11``
+    as binary and ``1:00`` as base 60 (60): never what a project leader
+    means, so each is an error with a hint rather than a silent surprise.
+    """
+    digits = value.lstrip("+-")
+    count = sum(char.isalnum() for char in digits)
+    if count > MAX_INT_DIGITS:
+        return (
+            f"talet '{_short(value, 20)}' har {count} siffror (högst {MAX_INT_DIGITS}): inget fält behöver så"
+            " stora tal — sätt citattecken runt värdet om det är text"
+        )
+    if ":" in digits:
+        return _sexagesimal_message(value, _INT)
+    number = _read_as(value, _INT)
+    if digits.startswith(("0x", "0b")):
+        name = "hexadecimalt" if digits.startswith("0x") else "binärt"
+        meant = f" ({number}): skriv {number} om det är talet du menar, eller" if number != "?" else ":"
+        return f"talet '{value}' läses av YAML som ett {name} tal{meant} sätt citattecken runt värdet om det är text"
+    if len(digits) > 1 and digits.startswith("0"):
+        sign = "-" if value.startswith("-") else ""
+        plain = sign + (digits.lstrip("0_").replace("_", "") or "0")
+        return (
+            f"talet '{value}' börjar med 0 och läses av YAML som ett oktalt tal ({number}): skriv {plain} utan"
+            " inledande nolla, eller sätt citattecken runt värdet om det är text"
+        )
+    return None
+
+
+def _sexagesimal_message(value: str, tag: str) -> str:
+    return (
+        f"'{value}' läses av YAML som talet {_read_as(value, tag)} (räknat i 60-bas, som en tid): sätt"
+        f" citattecken runt värdet om det är text (\"{value}\"), eller skriv talet utan kolon"
+    )
+
+
+def _read_as(value: str, tag: str) -> str:
+    """The number YAML 1.1 makes of ``value``, for a message ("?" when none)."""
+    try:
+        return str(yaml.constructor.SafeConstructor().construct_object(yaml.ScalarNode(tag, value)))
+    except Exception:  # noqa: BLE001 — "0x_" matches YAML's pattern but is no number
+        return "?"
+
+
 # Characters YAML accepts (YAML 1.1 "printable"); anything else is a ReaderError.
 _NOT_PRINTABLE = re.compile("[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
@@ -201,7 +367,26 @@ _EXPLAIN = {
     "expected whitespace or line break": "tecknet ! inleder en YAML-tagg — sätt citattecken runt värdet",
     "expected <document start>": "indraget stämmer inte: fälten på översta nivån ska börja längst till vänster",
     "expected directive name": "en rad som börjar med % behöver citattecken runt texten",
+    "found duplicate anchor": "samma ankare (&namn) står två gånger — ge det ena ett annat namn",
 }
+
+
+def describe_yaml_error(exc: yaml.YAMLError, text: str) -> tuple[int, str]:
+    """(line in ``text``, Swedish explanation) for an error PyYAML raised on
+    ``text``, e.g. for ``mkdocs.yml``: the same explanations front-matter gets."""
+    newlines = [match.start() for match in re.finditer("\n", text)]
+
+    def line(index: int) -> int:
+        return bisect.bisect_left(newlines, index) + 1
+
+    if isinstance(exc, yaml.MarkedYAMLError):
+        mark = _error_mark(exc, text)
+        return (line(mark.index) if mark else 1), f"YAML-fel: {_explain(exc, text)}"
+    if isinstance(exc, yaml.reader.ReaderError):
+        bad = _NOT_PRINTABLE.search(text)
+        index, code = (bad.start(), f"U+{ord(bad.group()):04X}") if bad else (0, "?")
+        return line(index), f"ett otillåtet tecken ({code}), som ofta inte syns i editorn — ta bort det"
+    return 1, f"YAML-fel: {exc}"
 
 
 def _error_mark(exc: yaml.MarkedYAMLError, yaml_text: str):
@@ -219,6 +404,8 @@ def _error_mark(exc: yaml.MarkedYAMLError, yaml_text: str):
 
 def _explain(exc: yaml.MarkedYAMLError, yaml_text: str = "") -> str:
     problem = str(exc.problem or exc)
+    if "found duplicate anchor" in str(exc.context or ""):  # libyaml: the problem is "second occurrence"
+        return _EXPLAIN["found duplicate anchor"]
     if "while scanning a quoted scalar" in str(exc.context or "") and "end of stream" in problem:
         return "ett citattecken stängs aldrig"
     if "cannot start any token" in problem:

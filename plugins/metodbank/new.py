@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import re
 import sys
 import unicodedata
@@ -22,7 +23,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from . import model
 from . import vokabular as v
-from .bank import content_files
+from .bank import Refused, content_files, display_base, display_path, printable, read_content, refusal
 from .datum import Datum, DatumError
 from .suggest import did_you_mean, slugify
 
@@ -85,25 +86,29 @@ class Bank:
 
     @classmethod
     def read(cls, root: Path, vocab: v.Vocabularies) -> "Bank":
+        """The existing metoder and systemfel to choose from: only the files
+        the checker would read (a FIFO among them must not block this)."""
         bank = cls(root, vocab)
-        for kind, path in content_files(root):
-            if kind in ("metoder", "systemfel"):
-                getattr(bank, kind)[path.stem] = _title_of(path) or path.stem
+        real_root, real_dirs = Path(root).resolve(), {}
+        for kind, path in content_files(real_root):
+            if kind not in ("metoder", "systemfel") or not path.name.endswith(".md"):
+                continue
+            why, ident = refusal(path, real_root, real_dirs)
+            if why is None:
+                getattr(bank, kind)[path.stem] = _title_of(path, ident) or path.stem
         return bank
 
 
-def _title_of(path: Path) -> str | None:
+def _title_of(path: Path, ident: tuple | None = None) -> str | None:
     """The titel of a content file, read cheaply (no validation)."""
     try:
-        with path.open(encoding="utf-8") as handle:
-            for number, line in enumerate(handle):
-                if number > 60:
-                    break
-                if line.startswith("titel:"):
-                    text = line[len("titel:"):].split(" #", 1)[0].strip()
-                    return text.strip("\"'") or None
-    except (OSError, UnicodeDecodeError):
+        text = read_content(path, ident)[:20_000].decode("utf-8", "replace")
+    except Refused:
         return None
+    for line in text.splitlines()[:61]:
+        if line.startswith("titel:"):
+            title = line[len("titel:"):].split(" #", 1)[0].strip()
+            return title.strip("\"'") or None
     return None
 
 
@@ -402,8 +407,8 @@ def render(kind: str, values: dict, bank: Bank, today: dt.date | None = None) ->
 
 
 def cmd_ny(args) -> int:
-    from .cli import UsageError, config_for, find_root, is_bank_root
-    from .vokabular import load_vocabularies
+    from .cli import UsageError
+    from .settings import bank_settings, find_root, is_bank_root
 
     kind = args.typ
     try:
@@ -421,33 +426,67 @@ def cmd_ny(args) -> int:
         if not is_bank_root(root) and not (root / "mkdocs.yml").is_file():
             raise NewFileError(f"'{root}' är ingen metodbank: där finns varken projekt/, metoder/ eller systemfel/")
         args.slug = check_slug(args.slug)
+        settings = bank_settings(root, args.config)
+        root = settings.innehall  # the content folder, as in the site build
         target = root / KINDS[kind] / f"{args.slug}.md"
-        if target.exists():
-            raise NewFileError(
-                f"{KINDS[kind]}/{args.slug}.md finns redan. Öppna och uppdatera den filen, "
-                f"eller välj ett annat namn, t.ex. '{_free_slug(root / KINDS[kind], args.slug)}'."
-            )
-        vocab = load_vocabularies(config_for(root, args.config))
-        bank = Bank.read(root, vocab)
+        shown = display_path(target, display_base(root))
+        _check_target(target, root, shown, args.slug)
+        bank = Bank.read(root, settings.vocab)
         values = collect(kind, args, bank)
         if sys.stdin.isatty() and not args.inga_frågor:
             ask_missing(kind, values, bank, Asker())
         text = render(kind, values, bank)
+        _write(target, text, shown, args.slug)
     except NewFileError as exc:
         raise UsageError(str(exc)) from None
-    target.parent.mkdir(parents=True, exist_ok=True)
-    with target.open("x", encoding="utf-8", newline="\n") as handle:
-        handle.write(text)
-    shown = f"{KINDS[kind]}/{args.slug}.md"
     print(f"Skapade {shown}.")
     print("Fyll i fälten som är tomma och läs kommentarerna (raderna som börjar med #).")
     print(f"Kontrollera sedan filen med: metodbank kontrollera {shown}")
     return 0
 
 
+def _check_target(target: Path, root: Path, shown: str, slug: str) -> None:
+    """Refuse a name that is taken, by a file or by a link, and a folder
+    that leads out of the bank: ``ny`` writes only new files inside it."""
+    if os.path.lexists(target):
+        if target.is_symlink() and not target.exists():
+            raise NewFileError(
+                f"{shown} finns redan, som en symbolisk länk till '{printable(os.readlink(target))}', som inte finns."
+                f" Ta bort länken, eller välj ett annat namn, t.ex. '{_free_slug(target.parent, slug)}'."
+            )
+        raise NewFileError(
+            f"{shown} finns redan. Öppna och uppdatera den filen, "
+            f"eller välj ett annat namn, t.ex. '{_free_slug(target.parent, slug)}'."
+        )
+    real_folder = Path(os.path.realpath(target.parent))
+    if not real_folder.is_relative_to(Path(root).resolve()):
+        raise NewFileError(f"mappen för {shown} är en symbolisk länk ut ur banken ({printable(str(real_folder))}):"
+                           " ingen fil skapades")
+
+
+def _write(target: Path, text: str, shown: str, slug: str) -> None:
+    """Create ``target``, never overwriting (``x``): a file or link that
+    appeared since the check is reported like one that was there."""
+    folder = shown.rsplit("/", 1)[0] + "/" if "/" in shown else "mappen"
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    except FileExistsError:
+        raise NewFileError(f"{folder} är en fil, inte en mapp: flytta eller döp om den filen") from None
+    except OSError as exc:
+        raise NewFileError(f"{folder} kan inte skapas: {exc.strerror}") from None
+    try:
+        with target.open("x", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+    except FileExistsError:
+        _check_target(target, target.parent, shown, slug)
+        raise NewFileError(f"{shown} finns redan: välj ett annat namn") from None
+    except OSError as exc:
+        raise NewFileError(f"{shown} kan inte skapas: {exc.strerror}") from None
+
+
 def _free_slug(folder: Path, slug: str) -> str:
     for number in range(2, 100):
         candidate = f"{slug[:76]}-{number}"
-        if not (folder / f"{candidate}.md").exists():
+        if not os.path.lexists(folder / f"{candidate}.md"):
             return candidate
     return f"{slug[:70]}-ny"

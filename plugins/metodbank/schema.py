@@ -11,7 +11,7 @@ import json
 from pathlib import Path
 
 from .model import KINDS
-from .vokabular import Vocabularies, load_vocabularies
+from .vokabular import Vocabularies
 
 SCHEMA_BASE = "https://metodbanken.example/schema"
 FILE_NAMES = {kind: f"{kind}.schema.json" for kind in KINDS}
@@ -80,13 +80,3 @@ def write_all(folder: Path, vocab: Vocabularies | None = None) -> list[Path]:
         path.write_text(render(kind, vocab), encoding="utf-8")
         written.append(path)
     return written
-
-
-def cmd_schema(args) -> int:
-    from .cli import config_for, find_root
-
-    root = find_root(Path.cwd()) or Path.cwd()
-    vocab = load_vocabularies(config_for(root, args.config))
-    for path in write_all(Path(args.mapp), vocab):
-        print(path)
-    return 0

@@ -1,15 +1,17 @@
 """Controlled vocabularies: ``key: Label`` maps named after the field they govern.
 
 Defaults ship here; a deployment extends or overrides them in ``mkdocs.yml``
-under the plugin's ``vokabular:`` option (read by :func:`load_vocabularies`).
+under the plugin's ``vokabular:`` option (read and checked by
+:mod:`metodbank.settings`).
 """
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from dataclasses import dataclass, field
-from pathlib import Path
 
-import yaml
+from .suggest import did_you_mean, slugify
 
 DEFAULTS: dict[str, dict[str, str]] = {
     "målgrupp": {
@@ -94,36 +96,96 @@ class Vocabularies:
 
     @classmethod
     def from_config(cls, overrides: dict | None) -> "Vocabularies":
-        """Defaults, extended or overridden by a ``vokabular:`` mapping."""
+        """Defaults, extended or overridden by a ``vokabular:`` mapping,
+        checked by :func:`check_vocabularies` (raises :class:`VocabularyError`)."""
         vocab = cls()
-        for name, entries in (overrides or {}).items():
-            if isinstance(entries, dict):
-                vocab.terms.setdefault(str(name), {}).update({str(k): str(v) for k, v in entries.items()})
+        for name, entries in check_vocabularies(overrides).items():
+            vocab.terms.setdefault(name, {}).update(entries)
         return vocab
 
 
-def load_vocabularies(config_file: Path | None) -> Vocabularies:
-    """Read the plugin's ``vokabular:`` option straight from ``mkdocs.yml``.
+class VocabularyError(ValueError):
+    """A broken ``vokabular:`` option: ``message`` in Swedish, ``loc`` the
+    place in the config (``read_settings`` turns it into ``path:line``)."""
 
-    The core must not depend on MkDocs, so this reads the YAML itself,
-    tolerating MkDocs' ``!!python/name`` and ``!ENV`` tags.
+    def __init__(self, message: str, loc: tuple = ()):
+        super().__init__(message)
+        self.message = message
+        self.loc = loc
+
+
+# The identifier rule of the content model.
+KEY = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+
+
+def check_vocabularies(overrides) -> dict[str, dict[str, str]]:
+    """The ``vokabular:`` option as {name: {key: label}}, checked; raises
+    :class:`VocabularyError` naming the place, such as
+    ``("vokabular", "målgrupp", "unga-16-19")``.
+
+    One set of rules for both readers of the option (``read_settings`` and
+    :meth:`Vocabularies.from_config`): keys follow the identifier rule, as
+    they end up in URLs and file names; a vocabulary written as a list is an
+    error, never dropped without a word.
     """
-    if config_file is None or not Path(config_file).is_file():
-        return Vocabularies()
-    data = yaml.load(Path(config_file).read_text(encoding="utf-8"), Loader=_TolerantLoader) or {}
-    return Vocabularies.from_config(plugin_options(data).get("vokabular"))
+
+    def fail(loc: tuple, message: str):
+        raise VocabularyError(message, loc)
+
+    if overrides is None:
+        return {}
+    if not isinstance(overrides, dict):
+        fail(("vokabular",), f"vokabular ska vara vokabulärer med 'nyckel: Etikett'-par under sina namn"
+                             f" ({', '.join(f'{name}:' for name in DEFAULTS)}), inte {describe_kind(overrides)}")
+    terms: dict[str, dict[str, str]] = {}
+    for name, entries in overrides.items():
+        loc = ("vokabular", name)
+        if not isinstance(name, str) or name not in DEFAULTS:
+            fail(loc, f"vokabular: det finns ingen vokabulär '{name}'. Vokabulärerna är:"
+                      f" {', '.join(DEFAULTS)}{did_you_mean(name, DEFAULTS)}")
+        if entries is None:
+            entries = {}
+        if not isinstance(entries, dict):
+            fail(loc, f"vokabular.{name} ska vara 'nyckel: Etikett'-par, ett per rad (som"
+                      f" 'unga-16-19: Unga 16–19 år'), inte {describe_kind(entries)}")
+        checked = {}
+        for key, label in entries.items():
+            where = loc + (key,)
+            if not isinstance(key, str):
+                fail(where, not_text_key(f"vokabular.{name}", key, key))
+            if not KEY.match(key):
+                suggestion = slugify(key)
+                hint = f" — till exempel '{suggestion}'" if KEY.match(suggestion) and suggestion != key else ""
+                fail(where, f"vokabular.{name}: nyckeln '{key}' går inte att använda: en nyckel har bara"
+                            f" a–z, 0–9 och bindestreck mellan dem (som 'unga-16-19'){hint}")
+            if not isinstance(label, str) or not label.strip():
+                what = ("saknas" if label is None or isinstance(label, str)
+                        else f"ska vara text, inte {describe_kind(label)}")
+                fail(where, f"vokabular.{name}.{key}: etiketten {what} — skriv namnet som ska visas efter"
+                            f" kolonet, som '{key}: {DEFAULTS[name].get(key) or key.replace('-', ' ').capitalize()}'")
+            checked[key] = unicodedata.normalize("NFC", label.strip())
+        terms[name] = checked
+    return terms
 
 
-def plugin_options(config: dict) -> dict:
-    """The ``metodbank`` plugin's options from a parsed ``mkdocs.yml``."""
-    for entry in config.get("plugins") or []:
-        if isinstance(entry, dict) and "metodbank" in entry:
-            return entry["metodbank"] or {}
-    return {}
+def not_text_key(where: str, written, value) -> str:
+    """A key YAML did not read as text (``yes`` is True, ``12`` a number)."""
+    return (f"{where}: nyckeln '{written}' läses av YAML som {describe_kind(value)}: en nyckel är ett ord med"
+            " bara a–z, 0–9 och bindestreck (som 'unga-16-19') — sätt citattecken runt den om den ska vara text")
 
 
-class _TolerantLoader(yaml.SafeLoader):
-    pass
-
-
-_TolerantLoader.add_multi_constructor("", lambda loader, suffix, node: None)
+def describe_kind(value) -> str:
+    """What YAML made of a value, in words."""
+    if isinstance(value, bool):
+        return "ett sant/falskt-värde"
+    if isinstance(value, (int, float)):
+        return "ett tal"
+    if isinstance(value, str):
+        return "text"
+    if isinstance(value, list):
+        return "en lista"
+    if isinstance(value, dict):
+        return "en grupp fält"
+    if value is None:
+        return "tomt"
+    return "ett värde av annat slag"

@@ -11,7 +11,7 @@
  *     maximum, enum, pattern, minItems, items and $ref/anyOf rules.
  *     No field rule is written by hand here.
  *  2. The contract's rules that a JSON Schema cannot express (the checker's
- *     checks/rules.py and checks/text.py): see CONTRACT RULES below. Keep that
+ *     checks/rules.py and checks/identity.py): see CONTRACT RULES below. Keep that
  *     block in step with those files.
  * Plain JavaScript, no framework; works from any static host.
  */
@@ -304,7 +304,7 @@
 
   // ------------------------------------------------------------------
   // 2. CONTRACT RULES the JSON Schema cannot express. They mirror the
-  //    checker (checks/rules.py, checks/text.py, datum.py) and must be kept
+  //    checker (checks/rules.py, checks/identity.py, datum.py) and must be kept
   //    in step with it; the checker stays the final word.
 
   function parseDate(value) {

@@ -15,6 +15,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from ..settings import SettingsError
 from . import store
 from .errors import SearchError
 from .fresh import ensure_index
@@ -73,8 +74,8 @@ def main(argv: list[str] | None = None) -> int:
     random.seed(live.name if live is not None else 0)
     try:
         stats, _bank = ensure_index(Path(args.bank), Path(args.index), Path(args.config) if args.config else None)
-    except SearchError as exc:
-        print(exc.message if hasattr(exc, "message") else str(exc), file=sys.stderr)
+    except (SearchError, SettingsError) as exc:
+        print(str(exc) if isinstance(exc, SettingsError) else exc.message, file=sys.stderr)
         return 1
     summary = {"färskt": stats is None}
     if stats is not None:

@@ -3,6 +3,10 @@
 A thin adapter: find the bank, make sure the index is fresh
 (:mod:`.fresh`), search (:mod:`.query`) and print. Every user mistake ends
 as a Swedish message and exit code 2, never a traceback.
+
+Everything printed comes from content files anyone may have written, so
+control characters are removed first (:func:`clean`): a title must not be
+able to move the cursor, rewrite earlier lines or set the terminal's title.
 """
 
 from __future__ import annotations
@@ -10,11 +14,14 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import sys
 from pathlib import Path
 
+from ..settings import Settings, bank_settings, config_file_for, find_root, is_bank_root, read_settings
 from ..vokabular import GRAD_LABELS
 from .errors import SearchError
+from .snippets import render
 
 EPILOG = """\
 sökfrågan:
@@ -95,69 +102,93 @@ def cmd_sok(args) -> int:
     from .fresh import ensure_index
     from .query import search
 
-    root = _bank_root(args, main_cli)
+    # root: the content folder (``innehall``), where the site build keeps its index too.
+    settings, root = _bank_settings(args, main_cli)
     if args.index:
         index_dir = Path(args.index)
     elif root is not None:
         index_dir = root / ".cache" / "metodbank" / "sok"
     else:
         raise main_cli.UsageError("hittar ingen metodbank här: gå till bankens mapp eller ange --bank eller --index")
-    config = main_cli.config_for(root, args.config) if root is not None else None
     # An explicit --index without --bank is read as it is (e.g. the copy
     # published in the site under sok/index/); otherwise refresh it first.
     if root is not None and not (args.index and not args.bank):
-        stats, bank = ensure_index(root, index_dir, config, rebuild=args.rebuild)
+        stats, bank = ensure_index(root, index_dir, settings.config_file, rebuild=args.rebuild, vocab=settings.vocab)
         if stats is not None and stats.written:
-            print(stats.summary(), file=sys.stderr)
+            _say(stats.summary())
         if bank is not None and not bank.ok:
             errors = len(bank.problems.errors)
-            print(f"obs: {errors} fel i innehållet; filer med fel saknas i sökningen — kör 'metodbank kontrollera'",
-                  file=sys.stderr)
+            _say(f"obs: {errors} fel i innehållet; filer med fel saknas i sökningen — kör 'metodbank kontrollera'")
     filters = {name[len("filter_"):]: values for name, values in vars(args).items()
                if name.startswith("filter_") and values}
     text = " ".join(args.fråga)
     try:
         hits = search(index_dir, text, filters, limit=args.limit)
     except SearchError as exc:
-        print(f"metodbank sök: {exc.message}", file=sys.stderr)
+        _say(f"metodbank sök: {exc.message}")
         return main_cli.EXIT_USAGE
-    site_url = _site_url(config)
+    site_url = settings.site_url if settings is not None else ""
     if args.json:
         payload = {
             "fråga": text, "filter": filters, "antal": hits.total, "visade": len(hits),
             "alla_ord": not hits.any_word,
             "träffar": [dict(h.to_json(), länk=site_url + h.url if site_url else None) for h in hits],
         }
-        json.dump(payload, sys.stdout, ensure_ascii=False, indent=2)
-        sys.stdout.write("\n")
+        sys.stdout.write(json_for_terminal(payload) + "\n")
         return main_cli.EXIT_OK
     _print_hits(hits, root, site_url, sys.stdout.isatty() and not os.environ.get("NO_COLOR"))
     return main_cli.EXIT_OK
 
 
-def _bank_root(args, main_cli) -> Path | None:
+def _bank_settings(args, main_cli) -> tuple[Settings | None, Path | None]:
+    """(settings, content folder) of the bank to search, from ``--bank`` or
+    the folders above the working directory, ``--config`` overriding its
+    ``mkdocs.yml``; outside a bank (None, None), or only ``--config``'s
+    settings (for the site's address)."""
     if args.bank:
-        root = Path(args.bank)
-        if not main_cli.is_bank_root(root):
-            raise main_cli.UsageError(f"'{args.bank}' är ingen metodbank (mappen saknar projekt/, metoder/ och systemfel/)")
-        return root.resolve()
-    return main_cli.find_root(Path.cwd())
+        folder = Path(args.bank)
+        if not is_bank_root(folder) and not (folder / "mkdocs.yml").is_file():
+            raise main_cli.UsageError(
+                f"'{args.bank}' är ingen metodbank (mappen saknar projekt/, metoder/ och systemfel/ och mkdocs.yml)")
+    else:
+        folder = find_root(Path.cwd())
+    if folder is not None:
+        settings = bank_settings(folder, args.config)
+        return settings, settings.innehall
+    if args.config:  # only the address of the site, for hits from a published --index
+        return read_settings(config_file_for(Path.cwd(), args.config), root=Path.cwd()), None
+    return None, None
 
 
-def _site_url(config: Path | None) -> str:
-    """``site_url`` from mkdocs.yml, so hits can show a full address."""
-    if config is None:
-        return ""
-    import yaml
+# Escape sequences (CSI, OSC, DCS/SOS/PM/APC strings, two-character escapes;
+# 7- and 8-bit), then any other control character but line feed and tab.
+_ESCAPE = re.compile(
+    r"(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]?"
+    r"|(?:\x1b[\]PX^_]|[\x90\x98\x9d\x9e\x9f])[^\x07\x1b\x9c\n]*(?:\x07|\x1b\\|\x9c)?"
+    r"|\x1b[ -/]*[0-~]?"
+)
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
-    from ..vokabular import _TolerantLoader
 
-    try:
-        data = yaml.load(Path(config).read_text(encoding="utf-8"), Loader=_TolerantLoader) or {}
-    except (OSError, yaml.YAMLError):
-        return ""
-    url = data.get("site_url") if isinstance(data, dict) else None
-    return url.rstrip("/") + "/" if isinstance(url, str) and url.strip() else ""
+def clean(text) -> str:
+    """``text`` without terminal control: escape sequences and C0 (but line
+    feed and tab) and C1 control characters removed."""
+    text = str(text)
+    if not _CONTROL.search(text):
+        return text
+    return _CONTROL.sub("", _ESCAPE.sub("", text))
+
+
+def json_for_terminal(payload) -> str:
+    """JSON with every control character escaped: ``json`` leaves DEL and
+    the C1 range (8-bit escapes such as U+009B) as they are. They occur only
+    inside strings, where ``\\u`` escapes keep the data intact."""
+    text = json.dumps(payload, ensure_ascii=False, indent=2)
+    return re.sub("[\x7f-\x9f]", lambda match: f"\\u{ord(match.group()):04x}", text)
+
+
+def _say(message: str) -> None:
+    print(clean(message), file=sys.stderr)
 
 
 def _print_hits(hits, root: Path | None, site_url: str, tty: bool) -> None:
@@ -173,12 +204,13 @@ def _print_hits(hits, root: Path | None, site_url: str, tty: bool) -> None:
     width = len(str(len(hits)))
     indent = " " * (width + 2)
     for number, hit in enumerate(hits, 1):
-        print(f"{number:>{width}}. {bold}{hit.titel}{plain}")
-        print(f"{indent}{_facts(hit)}")
-        text = hit.snippet(*mark)
+        print(f"{number:>{width}}. {bold}{clean(hit.titel)}{plain}")
+        print(f"{indent}{clean(_facts(hit))}")
+        # Our own marks are added after the pieces are cleaned.
+        text = render([(clean(piece), marked) for piece, marked in hit.pieces], *mark)
         if text:
             print(f"{indent}{text}")
-        print(f"{indent}{_where(hit, root, site_url)}")
+        print(f"{indent}{clean(_where(hit, root, site_url))}")
         print()
 
 

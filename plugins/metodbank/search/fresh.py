@@ -15,7 +15,7 @@ import os
 from pathlib import Path
 
 from ..bank import content_files, load_bank
-from ..vokabular import load_vocabularies
+from ..settings import read_settings
 from . import store
 from .index import FORMAT, IndexStats, build_index
 
@@ -39,7 +39,7 @@ def is_fresh(index_dir: Path, stamp: str) -> bool:
     return bool(info) and info.get("format") == FORMAT and info.get("fingerprint") == stamp
 
 
-def ensure_index(root: Path, index_dir: Path, config: Path | None = None, rebuild: bool = False):
+def ensure_index(root: Path, index_dir: Path, config: Path | None = None, rebuild: bool = False, vocab=None):
     """Build or refresh the index when it is missing or stale.
 
     Returns ``(stats, bank)``; both are None when the index was already fresh.
@@ -48,6 +48,6 @@ def ensure_index(root: Path, index_dir: Path, config: Path | None = None, rebuil
     if not rebuild and is_fresh(index_dir, stamp):
         return None, None
     # The content cache makes this cheap right after a site build.
-    bank = load_bank(Path(root), load_vocabularies(config), cache_dir=Path(root) / ".cache" / "metodbank")
+    bank = load_bank(Path(root), (vocab or read_settings(config, root=Path(root)).vocab), cache_dir=Path(root) / ".cache" / "metodbank")
     stats: IndexStats = build_index(bank, index_dir, fingerprint=stamp, rebuild=rebuild)
     return stats, bank
