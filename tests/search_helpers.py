@@ -139,9 +139,9 @@ def make_bank(root: Path, skip=()) -> Path:
 
 def load(root: Path):
     from metodbank.bank import load_bank
-    from metodbank.vokabular import load_vocabularies
+    from metodbank.settings import read_settings
 
-    bank = load_bank(Path(root), load_vocabularies(Path(root) / "mkdocs.yml"))
+    bank = load_bank(Path(root), read_settings(Path(root) / "mkdocs.yml").vocab)
     assert bank.ok, [p.format() for p in bank.problems.sorted()]
     return bank
 
@@ -163,31 +163,38 @@ WORDS = (
 
 
 def fake_bank(n_projekt: int, n_metoder: int = 60, n_systemfel: int = 25, seed: int = 1):
-    """An in-memory stand-in for a loaded bank (duck-typed ``Document``s),
-    for measuring :func:`related` at scale without writing files."""
+    """An in-memory stand-in for a loaded bank (duck-typed ``Document``s
+    holding the real model classes, built without validation), for measuring
+    :func:`related` at scale without writing files."""
     import random
     from types import SimpleNamespace as NS
 
+    from metodbank.datum import Datum
+    from metodbank.model import Framgång, Metod, Observation, Period, Projekt, Resultat
     from metodbank.vokabular import DEFAULTS, Vocabularies
 
     rnd = random.Random(seed)
     målgrupper, parter = list(DEFAULTS["målgrupp"]), list(DEFAULTS["parter"])
     metoder = {}
     for i in range(n_metoder):
-        meta = NS(titel=f"Metod {i} {rnd.choice(WORDS)}", sammanfattning=" ".join(rnd.sample(WORDS, 8)),
-                  målgrupp=rnd.sample(målgrupper, 2))
+        meta = Metod.model_construct(titel=f"Metod {i} {rnd.choice(WORDS)}", sammanfattning=" ".join(rnd.sample(WORDS, 8)),
+                                     målgrupp=rnd.sample(målgrupper, 2))
         metoder[f"metod-{i:03d}"] = NS(kind="metoder", slug=f"metod-{i:03d}", meta=meta)
     projekt = {}
     for i in range(n_projekt):
         slug = f"projekt-{i:05d}"
-        meta = NS(
+        meta = Projekt.model_construct(
             titel=f"Projekt {i} {' '.join(rnd.sample(WORDS, 3))}",
             metoder=rnd.sample(sorted(metoder), rnd.randint(1, 3)),
-            systemfel=[NS(id=f"systemfel-{rnd.randrange(n_systemfel):02d}") for _ in range(rnd.randint(0, 2))],
-            framgång=NS(beslut=None, motivering="Bedömningen bygger på uppföljningen."),
+            systemfel=[Observation.model_construct(id=f"systemfel-{rnd.randrange(n_systemfel):02d}",
+                                                   observation="Projektet såg ett systemfel.")
+                       for _ in range(rnd.randint(0, 2))],
+            framgång=Framgång.model_construct(grad=rnd.randint(0, 3), motivering="Bedömningen bygger på uppföljningen."),
             målgrupp=rnd.sample(målgrupper, rnd.randint(1, 3)), parter=rnd.sample(parter, rnd.randint(1, 4)),
             förbund=[f"Samordningsförbundet {rnd.randrange(80)}"], kommuner=[f"Kommun {rnd.randrange(290)}"],
-            resultat=NS(sammanfattning=" ".join(rnd.choices(WORDS, k=25))),
+            resultat=Resultat.model_construct(sammanfattning=" ".join(rnd.choices(WORDS, k=25))),
+            status="avslutat", period=Period.model_construct(start=Datum(2015 + i % 8, 1 + i % 12),
+                                                             slut=Datum(2024, 12)),
         )
         projekt[slug] = NS(kind="projekt", slug=slug, meta=meta)
     return NS(projekt=projekt, metoder=metoder, systemfel={}, vocab=Vocabularies())

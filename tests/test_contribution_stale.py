@@ -97,8 +97,8 @@ def test_the_update_page_lists_stale_projects_with_their_reason(bank):
     write(bank, "glomt-projekt", projekt("pågående", "2019", "2020-06", titel="Glömt <projekt> & co"))
     write(bank, "aldrig-startat", projekt("planerat", "2020-01", titel="Aldrig startat"))
     write(bank, "aktuellt", projekt("pågående", f"{TODAY.year}", f"{TODAY.year + 2}", titel="Aktuellt"))
-    derived = derive(load_bank(bank))
-    pages = Generator(derived, SiteOptions(today=TODAY)).pages()
+    derived = derive(load_bank(bank), today=TODAY)
+    pages = Generator(derived, SiteOptions()).pages()
     page = next(p.html for p in pages if p.src_uri == "uppdatering/index.md")
     text = html.unescape(" ".join(re.sub(r"<[^>]+>", " ", page).split()))
     assert "Glömt <projekt> & co" in text and "Aldrig startat" in text and "Aktuellt" not in text

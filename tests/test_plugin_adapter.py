@@ -9,7 +9,7 @@ from pathlib import Path
 
 from mkdocs.config import load_config
 
-from metodbank.mkdocs_plugin.plugin import MetodbankPlugin, _is_item_page
+from metodbank.mkdocs_plugin.plugin import MetodbankPlugin
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -34,14 +34,3 @@ def test_serve_reloads_on_content_changes(tmp_path):
     plugin.on_serve(server, config=config, builder=None)
     assert sorted(Path(p).name for p in server.watched) == ["metoder", "projekt", "systemfel"]
     assert all(Path(p).parent == tmp_path for p in server.watched)
-
-
-def test_only_sections_and_listings_can_enter_the_nav():
-    assert _is_item_page("projekt/unga-vuxna.md")
-    assert _is_item_page("metoder/ips.md")
-    assert _is_item_page("malgrupper/unga-16-19/index.md")
-    assert _is_item_page("forbund/samordningsforbundet-x/index.md")
-    assert _is_item_page("sok/index.md")
-    assert not _is_item_page("data/projekt.json")
-    assert not _is_item_page("projekt/index.md")
-    assert not _is_item_page("systemfel/index.md")

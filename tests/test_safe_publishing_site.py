@@ -97,9 +97,9 @@ def _pages(site: Path):
 # Our own templates draw SVG charts and the submission form: those tags are
 # ours. Handlers, dangerous schemes and external loads are never ours.
 OUR_TAGS = {"<svg>", "svg[style]", "<form>", "<input>", "<button>", "<select>", "<textarea>"}
-# The two pages that load their own script (and its stylesheet) in the article;
+# The pages that load their own script (and its stylesheet) in the article;
 # Chromium checks below that nothing else runs on them.
-OUR_SCRIPT_PAGES = {"lamna-in/index.html", "sok/index.html"}
+OUR_SCRIPT_PAGES = {"lamna-in/index.html", "sok/index.html", "hitta/index.html"}
 OUR_SCRIPT_TAGS = {"<script>", "<noscript>", "<link>", "<template>"}
 
 

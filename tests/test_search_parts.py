@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from metodbank.site import pagefind_index as pi
+from metodbank.site.pagefind import index as pi
 from site_helpers import *  # noqa: F403 - fixtures and helpers
 from site_helpers import MKDOCS, copy_inputs, parse_html, run_build
 from browser_helpers import serve

@@ -39,7 +39,7 @@ def test_every_projekt_and_metod_gets_a_sorted_deterministic_list(tmp_path):
 def test_ties_are_broken_by_slug():
     bank = fake_bank(0, n_metoder=5)
     for doc in bank.metoder.values():  # five identical methods
-        doc.meta.titel, doc.meta.sammanfattning, doc.meta.målgrupp = "Samma", "Samma text om arbete", ["nyanlanda"]
+        doc.meta = doc.meta.model_copy(update=dict(titel="Samma", sammanfattning="Samma text om arbete", målgrupp=["nyanlanda"]))
     result = related(bank, limit=3)
     assert [s for _, s, _ in result[("metoder", "metod-002")]] == ["metod-000", "metod-001", "metod-003"]
 

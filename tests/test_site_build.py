@@ -587,7 +587,7 @@ def test_pagefind_canonicalisation_is_safe(tmp_path):
     not understand alone."""
     import gzip
 
-    from metodbank.site import pagefind_stable as ps
+    from metodbank.site.pagefind import stable as ps
 
     value = ["1.5.2", [["sv_1", 300], ["sv_2", -4]], {"k": b"\x00"}, True, None, 2 ** 40, "åäö"]
     assert ps._decode(ps._encode(value))[0] == value

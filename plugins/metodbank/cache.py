@@ -7,10 +7,10 @@ is ignored, and it is written aside and swapped in atomically.
 
 from __future__ import annotations
 
-import os
 import pickle
-import tempfile
 from pathlib import Path
+
+from .files import write_atomic
 
 FORMAT = 1
 
@@ -53,13 +53,4 @@ class ContentCache:
 def write_pickle(path: Path, value) -> None:
     """Pickle ``value`` to ``path``: written aside, then swapped in, so a
     reader never sees half a file."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".pickle")
-    try:
-        with os.fdopen(handle, "wb") as out:
-            pickle.dump(value, out, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    write_atomic(Path(path), pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))

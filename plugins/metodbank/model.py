@@ -350,6 +350,28 @@ class Projekt(Strikt):
         With several metoder nothing is implied: the checker asks for it."""
         return resolve_implied_metod(data)
 
+    # Facts read from this one file. Pages, exports, the catalogue and search
+    # ask here instead of working them out again.
+
+    @property
+    def summary(self) -> str:
+        """The project in a few sentences: ``resultat.sammanfattning``, else ``framgång.motivering``."""
+        return self.resultat.sammanfattning if self.resultat else self.framgång.motivering
+
+    @property
+    def observed_systemfel_ids(self) -> list[str]:
+        """The systemfel the project observed (``systemfel[].id``), each once, in order."""
+        return list(dict.fromkeys(o.id for o in self.systemfel or []))
+
+    @property
+    def systemfel_ids(self) -> list[str]:
+        """Every systemfel the project refers to, each once: those it observed,
+        then those its decisions name (``framgång.beslut[].systemfel``)."""
+        ids = dict.fromkeys(self.observed_systemfel_ids)
+        for beslut in self.framgång.beslut or []:
+            ids.update(dict.fromkeys(beslut.systemfel or []))
+        return list(ids)
+
 
 def own_metoder(data: Any) -> list[str]:
     """The distinct metoder a project's raw front-matter lists, in order."""

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from pathlib import Path
 
 from ..body import site_path  # the same mapping the build links with
+from ..forbund import identifier
 from ..model import _SLUG
 from ..suggest import edit_distance, nearest
 
@@ -82,6 +82,7 @@ def check(bank) -> None:
     _check_links(bank)
     forbund_files: dict[str, list[tuple[str, int, str]]] = defaultdict(list)
     known = _known_slugs(bank)
+    forbund_identity = identifier(bank.vocab)  # the one identity rule, as the site and search group them
     for kind, _slug, path, parsed in bank.parsed:
         if kind != "projekt":
             continue
@@ -101,14 +102,9 @@ def check(bank) -> None:
         names = [names] if isinstance(names, str) else _slug_list(names)
         for index, name in enumerate(names):
             line = parsed.line_of(("förbund", index)) if isinstance(data.get("förbund"), list) else parsed.line_of(("förbund",))
-            forbund_files[normalise_forbund(name)].append((path, line, name))
+            forbund_files[forbund_identity(name)].append((path, line, name))
     if not bank.vocab.forbund_listed:
         _warn_near_duplicates(bank, forbund_files)
-
-
-def normalise_forbund(name: str) -> str:
-    """Identity of a free förbund name: case and spacing normalised."""
-    return re.sub(r"\s+", " ", name).strip().casefold()
 
 
 def _warn_near_duplicates(bank, forbund_files) -> None:

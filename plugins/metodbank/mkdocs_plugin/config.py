@@ -1,4 +1,6 @@
-"""Options of the ``metodbank`` plugin in ``mkdocs.yml``."""
+"""Options of the ``metodbank`` plugin in ``mkdocs.yml``, declared for MkDocs'
+own validation. The values the build uses are read by the core's
+``settings.py``, which the command line shares."""
 
 from mkdocs.config import base
 from mkdocs.config import config_options as c
@@ -12,5 +14,5 @@ class MetodbankConfig(base.Config):
     # Folder holding projekt/, metoder/ and systemfel/; default: the folder of mkdocs.yml.
     innehall = c.Optional(c.Type(str))
     # Pages per part of the browser search index: a larger bank's index is
-    # built in parts (memory, rebuilds; see site/pagefind_index.py).
+    # built in parts (memory, rebuilds; see site/pagefind/index.py).
     sokdel_sidor = c.Type(int, default=2000)

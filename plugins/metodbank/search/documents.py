@@ -7,6 +7,12 @@ projects that used a metod and the metod's own implementations, the
 observations of a systemfel, vocabulary labels). Its digest is the file's own sha256 plus that borrowed data, so a
 file whose borrowed data changed (a metod was renamed) is re-indexed, and
 deciding that nothing changed needs neither the text nor the analyzer.
+
+What is borrowed comes from :class:`~metodbank.derive.Derived` (which
+projects used a metod or observed a systemfel, the highest degree, each
+project's förbund) and the model's accessors (``Projekt.summary``,
+``Projekt.systemfel_ids``): the same facts the site shows, never worked out
+again here.
 """
 
 from __future__ import annotations
@@ -17,7 +23,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..suggest import slugify
+from ..forbund import identity as forbund_identity
 from .analysis import ANALYSIS_VERSION
 
 # The folder names are plural; a hit's type is shown in the singular.
@@ -36,8 +42,8 @@ class Record:
     etiketter: str  # names and labels: förbund, kommuner, målgrupp, parter, metod titles
     fakta: str  # front-matter prose, own and borrowed (snippets come from here and the body)
     brödtext: str  # the Markdown body as plain text
-    förbund: list[str] = field(default_factory=list)  # display names
-    förbundsid: list[str] = field(default_factory=list)  # normalised identities
+    förbund: list[str] = field(default_factory=list)  # display names, as the site shows them
+    förbundsid: list[str] = field(default_factory=list)  # their identities, as index tokens (forbund_token)
     grad: int | None = None  # a metod: the highest degree of its projects
     status: str | None = None
     startår: int | None = None
@@ -49,20 +55,24 @@ class Record:
 
 
 class Corpus:
-    """The bank's documents as search records, each with its digest."""
+    """The bank's documents as search records, each with its digest.
 
-    def __init__(self, bank):
+    ``derived`` is the bank's :class:`~metodbank.derive.Derived`; without it
+    (the index builder in its own process, ``metodbank sök`` after an edit)
+    it is derived here, by the same function the site build calls.
+    """
+
+    def __init__(self, bank, derived=None):
+        if derived is None:
+            # Imported here, not at the top: the query side imports this module,
+            # and a search with a fresh index should not load the content model.
+            from ..derive import derive
+
+            derived = derive(bank)
         self.bank = bank
+        self.derived = derived
         self.docs = {f"{kind}/{slug}": doc for kind in ("projekt", "metoder", "systemfel")
                      for slug, doc in sorted(bank.documents(kind).items())}
-        self.used_by: dict[str, list] = {}
-        self.observed_by: dict[str, list] = {}
-        for slug in sorted(bank.projekt):
-            doc = bank.projekt[slug]
-            for metod in doc.meta.metoder:
-                self.used_by.setdefault(metod, []).append(doc)
-            for obs in doc.meta.systemfel or []:
-                self.observed_by.setdefault(obs.id, []).append((doc, obs))
         self._borrowed: dict[str, dict] = {}
 
     def keys(self) -> list[str]:
@@ -95,52 +105,51 @@ class Corpus:
     def _labels(self, name: str, keys) -> list[str]:
         return [self.bank.vocab.label(name, k) for k in keys]
 
-    def _forbund(self, values) -> dict:
-        vocab = self.bank.vocab
-        return {"namn": [vocab.label("förbund", v) for v in values], "id": _union([[forbund_id(v, vocab) for v in values]])}
+    @staticmethod
+    def _forbund(forbund) -> dict:
+        """Names and identities of ``forbund`` (:class:`~metodbank.derive.Forbund`, each once)."""
+        return {"namn": [f.namn for f in forbund], "id": [forbund_token(f.id) for f in forbund]}
 
     def _borrowed_projekt(self, doc) -> dict:
         m, bank = doc.meta, self.bank
         return {
             "metoder": [bank.metoder[s].meta.titel if s in bank.metoder else s for s in m.metoder],
-            "systemfel": {o.id: bank.systemfel[o.id].meta.titel if o.id in bank.systemfel else o.id
-                          for o in m.systemfel or []},
+            "systemfel": {s: bank.systemfel[s].meta.titel if s in bank.systemfel else s
+                          for s in m.observed_systemfel_ids},
             "målgrupp": self._labels("målgrupp", m.målgrupp),
             "parter": self._labels("parter", m.parter),
-            "förbund": self._forbund(m.förbund),
+            "förbund": self._forbund(self.derived.projekt_förbund[doc.slug]),
         }
 
     def _borrowed_metod(self, doc) -> dict:
         # Only what the record shows of its projects, so that a project change
         # that leaves these alone does not re-index the method.
-        projects = self.used_by.get(doc.slug, [])
+        facts = self.derived.metoder[doc.slug]
         return {
             "målgrupp": self._labels("målgrupp", doc.meta.målgrupp or []),
-            "projektens_målgrupp": _union(p.meta.målgrupp for p in projects),
-            "projektens_parter": _union(p.meta.parter for p in projects),
-            "högsta_grad": max((p.meta.framgång.grad for p in projects), default=None),
-            "förbund": self._forbund(_union(p.meta.förbund for p in projects)),
+            "projektens_målgrupp": facts.projektens_målgrupp,
+            "projektens_parter": facts.projektens_parter,
+            "högsta_grad": facts.högsta_grad,
+            "förbund": self._forbund(facts.förbund),
             # Only the method's own implementations (by their resolved metod),
             # never another method's from the same project.
-            "implementeringar": [f"{i.organisation}. {i.beskrivning}"
-                                 for p in {p.slug: p for p in projects}.values()
-                                 for i in p.meta.framgång.implementerad_hos or [] if i.metod == doc.slug],
+            "implementeringar": [f"{i.organisation}. {i.beskrivning}" for i in facts.implementeringar],
         }
 
     def _borrowed_systemfel(self, doc) -> dict:
-        m, observations = doc.meta, self.observed_by.get(doc.slug, [])
+        m, facts = doc.meta, self.derived.systemfel[doc.slug]
         return {
             "kategori": self.bank.vocab.label("kategori", m.kategori),
             "berörda": self._labels("parter", m.berörda),
-            "observationer": [o.observation for _, o in observations],
-            "målgrupp": _union(p.meta.målgrupp for p, _ in observations),
-            "förbund": self._forbund(_union(p.meta.förbund for p, _ in observations)),
+            "observationer": [r.observation for r in facts.observationer],
+            "målgrupp": facts.målgrupper,
+            "förbund": self._forbund(facts.förbund),
         }
 
 
-def build_records(bank) -> dict[str, Record]:
+def build_records(bank, derived=None) -> dict[str, Record]:
     """Every record of ``bank`` (the indexer builds only those it needs)."""
-    corpus = Corpus(bank)
+    corpus = Corpus(bank, derived)
     return {key: corpus.record(key) for key in corpus.keys()}
 
 
@@ -153,9 +162,6 @@ def _base(doc, **kw) -> Record:
 
 def _projekt(doc, b: dict) -> Record:
     m = doc.meta
-    systemfel_ids = [o.id for o in m.systemfel or []]
-    for beslut in m.framgång.beslut or []:
-        systemfel_ids += [s for s in beslut.systemfel or [] if s not in systemfel_ids]
     etiketter = [*m.förbund, *(m.kommuner or []), *b["målgrupp"], *b["parter"], *b["metoder"]]
     fakta = [m.framgång.motivering]
     for o in m.systemfel or []:
@@ -168,11 +174,11 @@ def _projekt(doc, b: dict) -> Record:
     fakta += [m.avbrottsorsak or "", *(u.titel for u in m.utvärdering or [])]
     return _base(
         doc,
-        sammanfattning=m.resultat.sammanfattning if m.resultat else m.framgång.motivering,
+        sammanfattning=m.summary,
         etiketter=_join(etiketter), fakta=_join(fakta), förbund=b["förbund"]["namn"],
         förbundsid=b["förbund"]["id"], grad=m.framgång.grad, status=m.status, startår=m.period.start.year,
         facets={"målgrupp": list(m.målgrupp), "parter": list(m.parter), "metoder": list(m.metoder),
-                "systemfel": systemfel_ids, "kategori": []},
+                "systemfel": m.systemfel_ids, "kategori": []},
     )
 
 
@@ -220,14 +226,17 @@ def _root_relative(doc) -> str:
     return shown[at + 1:] if at >= 0 else Path(doc.path).as_posix()
 
 
+def forbund_token(identity: str) -> str:
+    """A förbund identity (:mod:`metodbank.forbund`) as one token of the
+    ``förbundsid`` keyword field: lowercase (as the field indexes it), its
+    spaces non-breaking (the field splits at spaces)."""
+    return identity.lower().replace(" ", "\u00a0")
+
+
 def forbund_id(value: str, vocab=None) -> str:
-    """The identity of a förbund: its key when the deployment lists förbund,
-    otherwise its name with case, spacing and accents normalised."""
-    listed = vocab.terms.get("förbund", {}) if vocab else {}
-    for key, label in listed.items():
-        if value in (key, label):
-            return slugify(key)
-    return slugify(" ".join(value.split()))
+    """The index token of a förbund value, as the ``--förbund`` filter looks it
+    up: the one identity rule of :mod:`metodbank.forbund`, nothing of its own."""
+    return forbund_token(forbund_identity(value, vocab))
 
 
 def _union(lists) -> list[str]:

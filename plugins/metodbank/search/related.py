@@ -24,17 +24,20 @@ feature counts in the exact cosine computed for each item's shortlist. In a
 bank where no feature is held by more than ``CAP`` items and no item has
 more than ``SEEDS`` features in common with another, the result is exact;
 beyond, a pair sharing only its lightest features may be missed. Ties are broken by slug, so the output is deterministic.
+
+The features are read from :class:`~metodbank.derive.Derived` (a metod's
+projects, each project's förbund identities) and the model's accessors
+(``Projekt.summary``, ``Projekt.systemfel_ids``), never worked out here.
 """
 
 from __future__ import annotations
 
 import heapq
 import math
-from collections import Counter, defaultdict
+from collections import Counter
 
 from ..memo import memoised
 from .analysis import MIN_PART, stems
-from .documents import forbund_id
 
 Key = tuple[str, str]  # (kind, slug), kind being the folder name
 
@@ -50,13 +53,15 @@ SEEDS = 8  # an item's weightiest features that are walked to find candidates
 RELATED_VERSION = 1
 
 
-def related(bank, limit: int = 5, cache_file=None) -> dict[Key, list[tuple[str, str, float]]]:
+def related(source, limit: int = 5, cache_file=None) -> dict[Key, list[tuple[str, str, float]]]:
     """For every projekt and metod: up to ``limit`` (kind, slug, score), best first.
 
+    ``source`` is the bank's :class:`~metodbank.derive.Derived`, or the bank
+    itself (then derived here, by the same function the build calls).
     With ``cache_file`` the last result is reused when the features and key
     texts of every item are unchanged (an edit to a body text leaves them so).
     """
-    projekt, metoder = _items(bank)
+    projekt, metoder = _items(_derived(source))
     inputs = [RELATED_VERSION, limit, KEY_TERMS, CAP, SEEDS, PROJEKT_WEIGHTS, METOD_WEIGHTS,
               [[list(k), v[0], v[1]] for k, v in projekt.items()], [[list(k), v[0], v[1]] for k, v in metoder.items()]]
 
@@ -68,35 +73,36 @@ def related(bank, limit: int = 5, cache_file=None) -> dict[Key, list[tuple[str, 
     return memoised(cache_file, inputs, compute)[0]
 
 
-def _items(bank) -> tuple[dict, dict]:
-    """Each projekt's and metod's features and key text: all related() reads."""
-    used_by: dict[str, list] = defaultdict(list)
-    for slug in sorted(bank.projekt):
-        for metod in bank.projekt[slug].meta.metoder:
-            used_by[metod].append(bank.projekt[slug])
+def _derived(source):
+    """``source`` as a :class:`~metodbank.derive.Derived`."""
+    # Imported here, not at the top: the search package is imported by
+    # `metodbank sök`, which should not load the content model for a query.
+    from ..derive import Derived, derive
 
+    return source if isinstance(source, Derived) else derive(source)
+
+
+def _items(d) -> tuple[dict, dict]:
+    """Each projekt's and metod's features and key text: all related() reads."""
+    bank = d.bank
     projekt = {}
     for slug, doc in sorted(bank.projekt.items()):
         m = doc.meta
-        systemfel = [o.id for o in m.systemfel or []]
-        for beslut in m.framgång.beslut or []:
-            systemfel += beslut.systemfel or []
-        features = [("metod", x) for x in m.metoder] + [("systemfel", x) for x in systemfel]
+        features = [("metod", x) for x in m.metoder] + [("systemfel", x) for x in m.systemfel_ids]
         features += [("målgrupp", x) for x in m.målgrupp] + [("part", x) for x in m.parter]
-        features += [("förbund", forbund_id(x, bank.vocab)) for x in m.förbund]
+        features += [("förbund", f.id) for f in d.projekt_förbund[slug]]
         features += [("kommun", x.casefold()) for x in m.kommuner or []]
-        summary = m.resultat.sammanfattning if m.resultat else m.framgång.motivering
-        projekt[("projekt", slug)] = (features, f"{m.titel}\n{summary}")
+        projekt[("projekt", slug)] = (features, f"{m.titel}\n{m.summary}")
 
     metoder = {}
     for slug, doc in sorted(bank.metoder.items()):
         m = doc.meta
-        projects = used_by.get(slug, [])
+        projects = sorted(d.used_by(slug), key=lambda p: p.slug)
         features = [("projekt", p.slug) for p in projects] + [("målgrupp", x) for x in m.målgrupp or []]
         for p in projects:
             features += [("målgrupp", x) for x in p.meta.målgrupp]
-            features += [("förbund", forbund_id(x, bank.vocab)) for x in p.meta.förbund]
-            features += [("systemfel", o.id) for o in p.meta.systemfel or []]
+            features += [("förbund", f.id) for f in d.projekt_förbund[p.slug]]
+            features += [("systemfel", x) for x in p.meta.observed_systemfel_ids]
         metoder[("metoder", slug)] = (features, f"{m.titel}\n{m.sammanfattning}")
     return projekt, metoder
 

@@ -15,7 +15,7 @@ from .analysis import delord_analyzer, name_analyzer, swedish_analyzer
 from .documents import Record
 
 # Bump when the schema or the stored layout changes: the next build starts afresh.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 # Full-text fields and their weights. A title match counts most; ``delord``
 # (compound parts, see analysis.py) counts least, so an exact word always

@@ -26,6 +26,8 @@ import re
 import shutil
 from pathlib import Path
 
+from ..files import link_or_copy, write_atomic
+
 CURRENT = "CURRENT"
 MANIFEST = "manifest.json"  # per document: digest and stems (large)
 INFO = "info.json"  # small: versions, content fingerprint, vocabularies
@@ -51,20 +53,11 @@ def new_generation(index_dir: Path, copy_from: Path | None) -> Path:
     if copy_from is not None:
         for path in copy_from.iterdir():
             if path.is_file() and not path.name.endswith("WRITELOCK") and not path.name.startswith("."):
-                _link_or_copy(path, gen / path.name)
+                # Safe to share: Whoosh writes new segment files and a new table
+                # of contents, and write_json replaces whole (tests check that an
+                # update leaves the previous generation's files untouched).
+                link_or_copy(path, gen / path.name)
     return gen
-
-
-def _link_or_copy(source: Path, target: Path) -> None:
-    """Hard-link ``source`` (no copying, nothing to flush), or copy it where
-    links are not possible. Linking is safe because nothing rewrites a file
-    in place: Whoosh writes new segment files and a new table of contents,
-    and our JSON files are replaced whole (``write_json``). The tests check
-    that an update leaves the previous generation's files untouched."""
-    try:
-        os.link(source, target)
-    except OSError:
-        shutil.copy2(source, target)
 
 
 def publish(index_dir: Path, gen: Path) -> None:
@@ -126,12 +119,7 @@ def read_json(gen: Path | None, name: str) -> dict | None:
 
 def write_json(gen: Path, name: str, data: dict) -> None:
     """Write ``gen/name`` whole or not at all (also used on the live generation)."""
-    tmp = gen / f".{name}.tmp"
-    with open(tmp, "w", encoding="utf-8") as fh:
-        json.dump(data, fh, ensure_ascii=False, separators=(",", ":"))
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, gen / name)
+    write_atomic(gen / name, json.dumps(data, ensure_ascii=False, separators=(",", ":")), fsync=True)
 
 
 def _fsync(path: Path) -> None:

@@ -31,7 +31,7 @@ def build(d: Derived) -> dict:
     records = []
     for doc in d.projekt_sorted:
         m = doc.meta
-        summary = _shorten(m.resultat.sammanfattning if m.resultat else m.framgång.motivering)
+        summary = _shorten(m.summary)
         records.append([
             doc.slug,
             m.titel,
@@ -39,7 +39,7 @@ def build(d: Derived) -> dict:
             [index["målgrupp"][k] for k in dict.fromkeys(m.målgrupp)],
             [index["parter"][k] for k in dict.fromkeys(m.parter)],
             [index["metoder"][k] for k in dict.fromkeys(m.metoder) if k in index["metoder"]],
-            [index["systemfel"][o.id] for o in m.systemfel or [] if o.id in index["systemfel"]],
+            [index["systemfel"][s] for s in m.observed_systemfel_ids if s in index["systemfel"]],
             [index["förbund"][f.slug] for f in d.projekt_förbund[doc.slug]],
             [index["grad"][str(m.framgång.grad)]],
             [index["status"][m.status]],

@@ -3,7 +3,7 @@ engine. Pages at ``projekt/<slug>.md`` become ``/projekt/<slug>/``."""
 
 from __future__ import annotations
 
-import datetime as dt
+import enum
 import functools
 import json
 import re
@@ -16,10 +16,10 @@ from markupsafe import Markup, escape
 from .. import vokabular as v
 from ..body import DOCS, RenderedBody, site_path
 from ..body import render as render_body
-from ..checks.rules import stale_reason
-from ..derive import Derived, by_recency
+from ..derive import Derived
 from ..schema import generate as json_schema
 from . import charts, format as fmt
+from .pagefind import filters as pagefind_filters
 
 
 # The whole of a generated page's Markdown source, after its front-matter:
@@ -32,6 +32,15 @@ _BODY = "\x00metodbank-brödtext\x00"
 # Our own templates' headings with an id: the contents list shows them.
 _GENERATED_HEADING = re.compile(r'<h([23]) id="([^"]+)"[^>]*>(.*?)</h\1>', re.DOTALL)
 _GENERATED_ID = re.compile(r'\bid="([^"]+)"')
+
+
+class Role(enum.Enum):
+    """What a generated file is to the site engine."""
+
+    SECTION = "section"  # a listing the nav holds (projekt/index.md …)
+    ITEM = "item"  # one page per project, method …: never in the nav (it is drawn on every page)
+    HIDDEN = "hidden"  # a page reached otherwise (the search page, from the header)
+    FILE = "file"  # data, schemas and assets: copied as they are
 
 
 @dataclass(frozen=True)
@@ -51,6 +60,16 @@ class Page:
     # The contents list in document order: generated sections and the
     # body's own headings, as (level, id, title as HTML).
     headings: tuple = ()
+    role: "Role" = None  # what the page is to the site engine (set by the generator)
+    searchable: bool = False  # listings repeat every title they list: only item pages are indexed
+    filters: dict = field(default_factory=dict)  # the page's search facets, name -> values
+
+    @property
+    def dest_uri(self) -> str:
+        """Where the page is published, with directory URLs (``projekt/x.md``
+        → ``projekt/x/index.html``)."""
+        stem = self.src_uri[: -len(".md")]
+        return f"{stem}.html" if stem == "index" or stem.endswith("/index") else f"{stem}/index.html"
 
     def fill(self, html: str) -> str:
         """The page as published; the engine's conversion of ``content`` is
@@ -62,7 +81,6 @@ class Page:
 class SiteOptions:
     repo_url: str = ""
     related: dict = field(default_factory=dict)  # (kind, slug) -> [(kind, slug, score)]
-    today: dt.date | None = None
     # The browser search's Pagefind bundles, relative to the site root: the
     # first is the main one, the rest are merged into it (see pagefind_index).
     search_bundles: list = field(default_factory=lambda: ["pagefind/"])
@@ -122,7 +140,8 @@ class Generator:
         self.env = environment()
         self._rows: dict[tuple[str, str], Markup] = {}
 
-    def render(self, template: str, src_uri: str, body: str = "", **context) -> Page:
+    def render(self, template: str, src_uri: str, body: str = "", role: Role = Role.SECTION,
+               searchable: bool = False, filters: dict | None = None, **context) -> Page:
         rendered = self.env.get_template(template).render(
             d=self.d, vocab=self.vocab, base=base_for(src_uri), options=self.options, body=Markup(_BODY),
             projekt_rad=self.projekt_rad, **context
@@ -136,7 +155,8 @@ class Generator:
             headings += [(h.level, h.id, h.title) for h in rendered_body.headings if h.level > 1]
         headings += _generated_headings(after)
         html = before + (rendered_body.html if rendered_body is not None else "") + after
-        return Page(src_uri, f"{front_matter}{PAGE_MARK}\n", html, tuple(headings))
+        return Page(src_uri, f"{front_matter}{PAGE_MARK}\n", html, tuple(headings), role=role,
+                    searchable=searchable, filters=filters or {})
 
     def render_body(self, text: str, src_uri: str, reserved_ids: frozenset) -> RenderedBody:
         """The author's Markdown as published: links resolved to site URLs,
@@ -172,49 +192,44 @@ class Generator:
         return found
 
     def pages(self) -> list[Page]:
+        """Every generated page, with its role and search facets set once here."""
         d = self.d
-        out = [self.render("projekt_index.md.j2", "projekt/index.md", projekt=d.projekt_sorted)]
+        item, section, hidden = Role.ITEM, Role.SECTION, Role.HIDDEN
+        out = [self.render("projekt_index.md.j2", "projekt/index.md", role=section, projekt=d.projekt_sorted)]
         for doc in d.projekt_sorted:
-            uri = f"projekt/{doc.slug}.md"
-            out.append(self.render("projekt.md.j2", uri, p=doc, m=doc.meta,
-                                   förbund=d.projekt_förbund[doc.slug],
-                                   liknande=self.related("projekt", doc.slug),
+            out.append(self.render("projekt.md.j2", f"projekt/{doc.slug}.md", role=item, searchable=True,
+                                   filters=pagefind_filters.for_projekt(doc, d), p=doc, m=doc.meta,
+                                   förbund=d.projekt_förbund[doc.slug], liknande=self.related("projekt", doc.slug),
                                    body=doc.body))
-        out.append(self.render("metoder_index.md.j2", "metoder/index.md"))
+        out.append(self.render("metoder_index.md.j2", "metoder/index.md", role=section))
         for slug, facts in d.metoder.items():
-            out.append(self.render("metod.md.j2", f"metoder/{slug}.md", f=facts, m=facts.metod.meta,
+            out.append(self.render("metod.md.j2", f"metoder/{slug}.md", role=item, searchable=True,
+                                   filters=pagefind_filters.of_kind("metoder"), f=facts, m=facts.metod.meta,
                                    liknande=self.related("metoder", slug), body=facts.metod.body))
-        out.append(self.render("systemfel_index.md.j2", "systemfel/index.md"))
+        out.append(self.render("systemfel_index.md.j2", "systemfel/index.md", role=section))
         for slug, facts in d.systemfel.items():
-            out.append(self.render("systemfel.md.j2", f"systemfel/{slug}.md", f=facts, m=facts.systemfel.meta,
+            out.append(self.render("systemfel.md.j2", f"systemfel/{slug}.md", role=item, searchable=True,
+                                   filters=pagefind_filters.of_kind("systemfel"), f=facts, m=facts.systemfel.meta,
                                    body=facts.systemfel.body))
-        out.append(self.render("malgrupper_index.md.j2", "malgrupper/index.md"))
+        out.append(self.render("malgrupper_index.md.j2", "malgrupper/index.md", role=section))
         for key in self.vocab.keys("målgrupp"):
-            projekt = d.by_målgrupp.get(key, [])
-            metoder = [f for f in d.metoder.values() if any(key in p.meta.målgrupp for p in f.projekt)
-                       or key in (f.metod.meta.målgrupp or [])]
-            out.append(self.render("malgrupp.md.j2", f"malgrupper/{key}/index.md", key=key, projekt=projekt,
-                                   metoder=metoder))
-        out.append(self.render("forbund_index.md.j2", "forbund/index.md"))
+            out.append(self.render("malgrupp.md.j2", f"malgrupper/{key}/index.md", role=item, key=key,
+                                   projekt=d.by_målgrupp.get(key, []), metoder=d.metoder_per_målgrupp.get(key, [])))
+        out.append(self.render("forbund_index.md.j2", "forbund/index.md", role=section))
         for slug, forbund in d.förbund.items():
-            observed = [f for f in d.ranking if any(forbund in r.förbund for r in f.observationer)]
-            out.append(self.render("forbund.md.j2", f"forbund/{slug}/index.md", f=forbund, systemfel=observed))
-        out.append(self.render("framgang.md.j2", "framgang/index.md"))
-        out.append(self.render("matris.md.j2", "matris/index.md"))
-        out.append(self.render("uppdatering.md.j2", "uppdatering/index.md", projekt=self.needs_update()))
-        out.append(self.render("hitta.md.j2", "hitta/index.md"))
-        out.append(self.render("sok.md.j2", "sok/index.md"))
-        out.append(self.render("lamna_in.md.j2", "lamna-in/index.md", schema=json_schema("projekt", self.vocab)))
+            out.append(self.render("forbund.md.j2", f"forbund/{slug}/index.md", role=item, f=forbund,
+                                   systemfel=d.systemfel_per_förbund.get(slug, [])))
+        out.append(self.render("framgang.md.j2", "framgang/index.md", role=section))
+        out.append(self.render("matris.md.j2", "matris/index.md", role=section))
+        out.append(self.render("uppdatering.md.j2", "uppdatering/index.md", role=section,
+                               projekt=d.behöver_uppdateras))
+        out.append(self.render("hitta.md.j2", "hitta/index.md", role=section))
+        # Reached from the header's search box, not from the nav.
+        out.append(self.render("sok.md.j2", "sok/index.md", role=hidden))
+        # The form is found by searching for how to submit a project.
+        out.append(self.render("lamna_in.md.j2", "lamna-in/index.md", role=section, searchable=True,
+                               filters=pagefind_filters.PAGE_FILTERS, schema=json_schema("projekt", self.vocab)))
         return out
-
-    def needs_update(self) -> list:
-        today = self.options.today or dt.date.today()
-        found = []
-        for p in by_recency(self.bank.projekt.values()):
-            reason = stale_reason(p.meta.status, p.meta.period.start, p.meta.period.slut, today)
-            if reason:
-                found.append((p, reason))
-        return found
 
     def key_figures(self, src_uri: str = "index.md") -> str:
         """The start page's key figures and pyramid, as an HTML snippet."""
@@ -233,5 +248,3 @@ def _split_front_matter(text: str) -> tuple[str, str]:
     return "", text
 
 
-def generate(derived: Derived, options: SiteOptions | None = None) -> list[Page]:
-    return Generator(derived, options).pages()

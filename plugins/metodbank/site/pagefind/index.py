@@ -41,8 +41,9 @@ from pathlib import Path
 
 from markupsafe import Markup
 
-from . import pagefind_stable
-from .pages import environment
+from ...files import link_or_copy
+from ..pages import environment
+from . import stable
 
 OUTPUT_SUBDIR = "pagefind"
 # Pages per part before the index is split (see shard_count). A search loads
@@ -216,7 +217,7 @@ class PartedIndex:
                                 f"{result.stdout}{result.stderr}")
         # Pagefind writes its filter indexes in hash-map order: a fixed order
         # keeps two builds of the same site byte-identical.
-        pagefind_stable.canonicalise(tmp)
+        stable.canonicalise(tmp)
         os.replace(tmp, out)
         shutil.rmtree(staging, ignore_errors=True)
         part.output = out
@@ -240,7 +241,7 @@ class PartedIndex:
         for part in sorted(self.parts.values(), key=lambda p: p.number):
             # Part 0 first: the others are published inside its folder.
             shutil.copytree(part.output, target_root / bundle_dir(part.number), dirs_exist_ok=True,
-                            copy_function=_link_or_copy)
+                            copy_function=link_or_copy)
             self.report.pages += len(part.pages)
             self.report.cached += part.cached
             self.report.indexed += not part.cached
@@ -258,16 +259,6 @@ class PartedIndex:
                 break
         self.queue.put(None)
         self.worker.join()
-
-
-def _link_or_copy(source: str, target: str) -> None:
-    """Hard-link a cached file into the site (thousands of small files: a
-    copy took 2 s at 5,000 pages); copy where links cannot be made. The
-    cache entry is never written again once published, so sharing is safe."""
-    try:
-        os.link(source, target)
-    except OSError:
-        shutil.copy2(source, target)
 
 
 def _children_cpu() -> float:

@@ -1,0 +1,301 @@
+"""The whole site build, without a site engine.
+
+A site engine (MkDocs today, ProperDocs or another tomorrow) is only asked
+to do what it is for: turn a handful of hand-written pages into HTML, wrap
+every page in its theme and write the files. Everything about the bank —
+loading and checking it, deriving its facts, generating its pages, exports
+and schemas, the two search indexes and the publish gate — happens here, in
+four calls an adapter makes in order::
+
+    build = SiteBuild(settings, cache_dir)
+    outputs = build.prepare()                 # every generated file, in render order
+    html = build.page_rendered(src_uri, dest_uri, title, html)   # per page
+    report = build.finish(site_dir)           # after the engine wrote the site
+    build.abandon()                           # instead of finish, when the build failed
+
+The MkDocs adapter (``mkdocs_plugin/plugin.py``) maps an output's ``role``
+to MkDocs' inclusion level and problems to ``PluginError``, nothing more.
+
+Every output carries an ``input_digest``, computed before the engine renders
+anything: a digest of everything of ours the published file depends on. The
+incremental build keys its cache by it; a test shows that one body edit
+changes the digest of that page alone.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.metadata
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+from . import publish_gate, schema
+from .bank import FOLDERS, Bank, load_bank
+from .derive import Derived, derive
+from .exports import data_files
+from .files import write_atomic
+from .problems import Problem
+from .search import bygg as whoosh_build
+from .search.errors import SearchError
+from .search.related import related
+from .settings import Settings
+from .site import catalogue
+from .site.compounds import compound_terms
+from .site.pagefind import index as pagefind_index
+from .site.pagefind.filters import PAGE_FILTERS
+from .site.pagefind.marking import wrap as mark_for_search
+from .site.pages import Generator, Page, Role, SiteOptions
+from .timing import Timings
+
+# Our stylesheet and script on every page; the others only on the page that uses them.
+ASSETS = ("metodbank.css", "metodbank.js")
+PAGE_ASSETS = ("hitta.js", "sok.js", "formular.js", "formular.css")
+ASSET_DIR = "assets/metodbank"
+# Generated files above this many characters wait on disk, not in memory,
+# until the engine copies them (100 MB less at the peak with 10,000 projects).
+# The example bank's projekt.json is one, so every test build takes that path.
+LARGE_FILE = 32_000
+
+
+@dataclass(frozen=True)
+class OutputFile:
+    src_uri: str  # e.g. "projekt/x.md", "data/projekt.json"
+    role: Role
+    order: int  # render order: pages of one search part together, lowest first (see prepare)
+    input_digest: str
+    content: str | None = None  # the file's text, or
+    path: Path | None = None  # where it waits on disk (large files)
+
+
+class ContentError(Exception):
+    """The content has errors: the build stops with every problem listed."""
+
+    def __init__(self, problems: list[Problem]):
+        super().__init__(f"{len(problems)} fel")
+        self.problems = problems
+
+    @property
+    def message(self) -> str:
+        listing = "\n".join(p.format() for p in self.problems)
+        return f"Innehållet har {len(self.problems)} fel – rätta dem och bygg igen:\n{listing}"
+
+
+class BuildError(Exception):
+    """A step after the content check failed (search index, publish gate)."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass
+class FinishReport:
+    timings: Timings
+    pagefind: dict = field(default_factory=dict)
+    whoosh: dict = field(default_factory=dict)
+
+
+def _version_salt() -> str:
+    """Our code's version: a new release may render anything differently."""
+    try:
+        version = importlib.metadata.version("metodbank")
+    except importlib.metadata.PackageNotFoundError:
+        version = "?"
+    templates = resources.files("metodbank").joinpath("templates")
+    digest = hashlib.sha256(version.encode())
+    for path in sorted(_walk(templates), key=str):
+        digest.update(str(path).encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def _walk(folder):
+    for entry in folder.iterdir():
+        if entry.is_dir():
+            yield from _walk(entry)
+        else:
+            yield entry
+
+
+def _digest(*parts: str | bytes) -> str:
+    h = hashlib.sha256()
+    for part in parts:
+        h.update(part.encode("utf-8") if isinstance(part, str) else part)
+        h.update(b"\0")
+    return h.hexdigest()
+
+
+class SiteBuild:
+    """One build of the site; see the module docstring for the order of calls."""
+
+    def __init__(self, settings: Settings, cache_dir: Path, timings: Timings | None = None,
+                 docs_dir: Path | None = None):
+        self.settings = settings
+        self.root = Path(settings.innehall)
+        self.cache_dir = Path(cache_dir)
+        self.docs_dir = Path(docs_dir) if docs_dir is not None else self.root / "docs"
+        self.timings = timings or Timings()
+        self.bank: Bank | None = None
+        self.derived: Derived | None = None
+        self.generator: Generator | None = None
+        self.pages: dict[str, Page] = {}
+        self.search_job = None
+        self.search_index: pagefind_index.PartedIndex | None = None
+        self.compound_terms: dict[str, str] = {}
+        self.order: dict[str, int] = {}  # src_uri -> search part, the render order
+
+    # -- 1. before the engine renders -------------------------------------------
+    def prepare(self, engine_pages: dict[str, str] | None = None) -> list[OutputFile]:
+        """Load and check the bank, derive, generate every page and file.
+        Raises :class:`ContentError` when the content has errors.
+
+        ``engine_pages`` are the pages the engine renders itself (``docs/``),
+        as src_uri -> dest_uri: they are searched too, and the search index
+        waits for them. A generated page replaces an engine page of the same
+        src_uri."""
+        timings = self.timings
+        with timings.phase("kontroll"):
+            bank = load_bank(self.root, self.settings.vocab, progress=timings.counter, cache_dir=self.cache_dir)
+        timings.counts.update(filer=bank.files, cache_träffar=bank.cache_hits, cache_missar=bank.cache_misses)
+        if not bank.ok:
+            raise ContentError(bank.problems.sorted())
+        self.bank = bank
+        # The Whoosh index builds in its own process on the other core while
+        # the engine renders; it reads the content cache load_bank just wrote.
+        self.search_job = whoosh_build.start(self.root, self.cache_dir / "sok", self.settings.config_file)
+        with timings.phase("korsindex"):
+            self.derived = derive(bank)
+            # Both depend only on titles, summaries and references, which an
+            # edit to a body text leaves alone: reused from the last build then.
+            related_items = related(self.derived, cache_file=self.cache_dir / "liknande.pickle")
+            self.compound_terms = compound_terms(self.derived, cache_file=self.cache_dir / "sammansattningar.pickle")
+        parts = pagefind_index.shard_count(len(bank.projekt) + len(bank.metoder) + len(bank.systemfel),
+                                           max(1, self.settings.sokdel_sidor))
+        self.generator = Generator(self.derived, SiteOptions(repo_url=self.settings.repo_url, related=related_items,
+                                                             search_bundles=pagefind_index.bundle_dirs(parts)))
+        with timings.phase("sidor", len(bank.projekt)):
+            self.pages = {page.src_uri: page for page in self.generator.pages()}
+        salt = _version_salt()
+        outputs: list[OutputFile] = []
+        for page in self.pages.values():
+            digest = _digest(salt, page.content, page.html, repr(page.headings), repr(sorted(page.filters.items())),
+                             self.compound_terms.get(page.src_uri, ""))
+            outputs.append(OutputFile(page.src_uri, page.role, 0, digest, content=page.content))
+        with timings.phase("export"):
+            files = data_files(self.derived)
+            files["data/katalog.json"] = catalogue.render(self.derived)
+        # The JSON Schema with this build's vocabularies: editors and the form read it.
+        files.update({f"schema/{name}": schema.render(kind, self.settings.vocab)
+                      for kind, name in schema.FILE_NAMES.items()})
+        for name in ASSETS + PAGE_ASSETS:
+            files[f"{ASSET_DIR}/{name}"] = resources.files("metodbank").joinpath("assets", name).read_text("utf-8")
+        for src_uri, content in files.items():
+            outputs.append(self._file(src_uri, content))
+        engine_pages = {src: dest for src, dest in (engine_pages or {}).items() if src not in self.pages}
+        return self._in_search_order(outputs, engine_pages, parts)
+
+    def _file(self, src_uri: str, content: str) -> OutputFile:
+        digest = _digest(content)
+        if len(content) < LARGE_FILE:
+            return OutputFile(src_uri, Role.FILE, 0, digest, content=content)
+        # Replaced whole: a build copying the old file meanwhile still reads all of it.
+        staged = self.cache_dir / "filer" / src_uri
+        write_atomic(staged, content)
+        return OutputFile(src_uri, Role.FILE, 0, digest, path=staged)
+
+    def _in_search_order(self, outputs: list[OutputFile], engine_pages: dict[str, str],
+                         parts: int) -> list[OutputFile]:
+        """Start the parted Pagefind index and give every page its render
+        order: part by part, so each part is indexed in the background as
+        soon as it is rendered. ``order`` covers the engine's own pages too
+        (an adapter sorts all pages by it; unknown ones come first)."""
+        dest = {src: page.dest_uri for src, page in self.pages.items() if page.searchable}
+        dest.update(engine_pages)
+        self.search_index = pagefind_index.PartedIndex(self.cache_dir / "pagefind", parts, dest.values())
+        self.order = {src: pagefind_index.shard_of(path, parts) for src, path in dest.items()}
+        return [OutputFile(o.src_uri, o.role, self.order.get(o.src_uri, -1), o.input_digest, o.content, o.path)
+                for o in outputs]
+
+    def render_order(self, src_uri: str) -> int:
+        """Where a page (generated or the engine's) goes in the render order."""
+        return self.order.get(src_uri, -1)
+
+    def page_markdown(self, src_uri: str, markdown: str) -> str:
+        """A hand-written page's Markdown with our markers filled (the start
+        page's key figures)."""
+        if KEY_FIGURES_MARKER in markdown:
+            markdown = markdown.replace(KEY_FIGURES_MARKER, self.generator.key_figures(src_uri))
+        return markdown
+
+    # -- 2. while the engine renders --------------------------------------------
+    def page_rendered(self, src_uri: str, dest_uri: str, title: str, html: str) -> str:
+        """The page's content HTML as published: a generated page's own HTML
+        replaces the engine's (which held only a marker), marked for search."""
+        page = self.pages.pop(src_uri, None)  # each page's HTML is needed once: memory stays flat
+        if page is not None:
+            html = page.fill(html)
+        with self.timings.phase("sökmärkning"):
+            searchable = page.searchable if page is not None else True
+            if not searchable:
+                return html
+            filters = page.filters if page is not None else PAGE_FILTERS
+            html = mark_for_search(html, filters, self.compound_terms.get(src_uri, ""))
+            self.search_index.add(dest_uri, title or "", html)
+        return html
+
+    def headings(self, src_uri: str):
+        """A generated page's contents list, (level, id, title HTML) in
+        document order; None for pages the engine renders itself."""
+        page = self.pages.get(src_uri)
+        return page.headings if page is not None else None
+
+    # -- 3. after the engine wrote the site -------------------------------------
+    def finish(self, site_dir: Path) -> FinishReport:
+        """Publish the search indexes and run the publish gate. Raises
+        :class:`BuildError`."""
+        report = FinishReport(self.timings)
+        site_dir = Path(site_dir)
+        with self.timings.phase("pagefind"):
+            try:
+                report.pagefind = self.search_index.finish(site_dir).as_dict()
+            except pagefind_index.PagefindError as exc:
+                raise BuildError(str(exc)) from None
+            finally:
+                self.search_index = None
+        with self.timings.phase("whoosh"):
+            try:
+                report.whoosh = whoosh_build.wait(self.search_job)
+                whoosh_build.publish(self.cache_dir / "sok", site_dir)
+            except SearchError as exc:
+                raise BuildError(exc.message) from None
+            finally:
+                self.search_job = None
+        with self.timings.phase("publiceringsspärr"):
+            try:
+                publish_gate.check_site(site_dir, bank_root=self.root, docs_dir=self.docs_dir,
+                                        config_file=self.settings.config_file)
+            except publish_gate.PublishGateError as exc:
+                raise BuildError(exc.message) from None
+        self.timings.counts.update(pagefind=report.pagefind, whoosh=report.whoosh)
+        self.timings.report()
+        return report
+
+    def abandon(self) -> None:
+        """Stop the background work of a failed build."""
+        if self.search_index is not None:
+            self.search_index.abandon()
+            self.search_index = None
+        if self.search_job is not None:
+            self.search_job.kill()
+            self.search_job.wait()
+            self.search_job = None
+
+
+
+KEY_FIGURES_MARKER = "<!-- metodbank:nyckeltal -->"
+
+
+def content_folders(settings: Settings) -> list[Path]:
+    """The content folders a preview server should watch."""
+    root = Path(settings.innehall)
+    return [root / folder for folder in FOLDERS if (root / folder).is_dir()]
