@@ -19,7 +19,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from contribution_helpers import REPO, clean_env, copy_bank
+from contribution_helpers import clean_env, copy_bank
+from repo_helpers import REPO
 
 WORKFLOWS = REPO / ".github" / "workflows"
 ACTIONLINT_DIR = REPO / ".venv" / "actionlint"
@@ -226,3 +227,18 @@ def test_the_pull_request_template_has_the_reviewers_checklist():
         assert needed in text, needed
     for heading in ("Grad av framgång och underlag", "Inga personuppgifter", "Källor och länkar", "Systemfel"):
         assert f"**{heading}**" in text
+
+
+def test_both_workflows_keep_the_build_cache_keyed_by_the_pinned_versions():
+    """A merge (and a pull request) rebuilds only what changed; a change of
+    package versions starts from nothing."""
+    for name, action in (("publicera.yml", "actions/cache@v4"), ("kontroll.yml", "actions/cache/restore@v4")):
+        jobs = workflow(name)["jobs"]
+        steps = [step for job in jobs.values() for step in job.get("steps", [])]
+        cache = [step for step in steps if step.get("uses") == action]
+        assert len(cache) == 1, name
+        assert cache[0]["with"]["path"] == ".cache/metodbank"
+        assert "hashFiles('constraints.txt', 'pyproject.toml')" in cache[0]["with"]["key"]
+        build_step = next(i for i, step in enumerate(steps) if "make site" in str(step.get("run", ""))
+                          or "mkdocs build" in str(step.get("run", "")))
+        assert steps.index(cache[0]) < build_step, f"{name}: cachen ska återställas före bygget"

@@ -8,10 +8,7 @@ example bank is built with both engines, one after the other from the same
 copy of the bank, each from scratch (no ``.cache``), and every file of the two
 sites is compared. The allowed differences:
 
-* every HTML page: the ``<meta name="generator">`` tag names the engine;
-* ``sok/index/<generation>/*.seg``: the Whoosh compound segment records the
-  modification time of each file embedded in it, i.e. when that build wrote
-  it. The embedded files themselves (and their offsets) must be identical.
+* every HTML page: the ``<meta name="generator">`` tag names the engine.
 
 Everything else must be byte for byte the same, including sitemap.xml and
 sitemap.xml.gz: they carry the build date (the gzip header's mtime, and
@@ -28,19 +25,16 @@ import os
 import re
 import shutil
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
 import yaml
 
-from repo_helpers import REPO, copy_bank
+from repo_helpers import MKDOCS, REPO, copy_bank
 
 pytestmark = pytest.mark.build
 
-#: The engine of the test venv (``make test`` runs pytest from .venv).
-MKDOCS = Path(sys.executable).with_name("mkdocs")
 PROPERDOCS_VENV = REPO / ".venv-properdocs"
 PROPERDOCS = PROPERDOCS_VENV / "bin" / "properdocs"
 
@@ -50,7 +44,6 @@ CONTENT_FOLDERS = ("projekt", "metoder", "systemfel")
 SOURCE_DATE_EPOCH = "1767225600"  # 2026-01-01
 
 GENERATOR = re.compile(rb'<meta name="generator" content="([^"]*)">')
-WHOOSH_SEGMENT = re.compile(r"^sok/index/gen-\d+/[^/]+\.seg$")
 
 
 def pinned(constraints: str, package: str) -> str:
@@ -76,24 +69,6 @@ def site_files(site: Path) -> dict[str, Path]:
     return {p.relative_to(site).as_posix(): p for p in sorted(site.rglob("*")) if p.is_file()}
 
 
-def whoosh_segment(path: Path) -> dict[str, tuple[int, int, bytes]]:
-    """A Whoosh compound segment file as {embedded file: (offset, length, bytes)},
-    i.e. all of it but the modification times in its table of contents."""
-    from whoosh.filedb.compound import CompoundStorage
-    from whoosh.filedb.structfile import StructFile
-
-    storage = CompoundStorage(StructFile(open(path, "rb")), use_mmap=False)
-    try:
-        parts = {}
-        for name in sorted(storage.list()):
-            offset, length = storage.range(name)
-            with storage.open_file(name) as fh:
-                parts[name] = (offset, length, bytes(fh.read()))
-        return parts
-    finally:
-        storage.close()
-
-
 def compare_sites(first: Path, second: Path) -> tuple[list[str], list[str]]:
     """(unexplained differences, allowed differences) between two sites."""
     files_a, files_b = site_files(first), site_files(second)
@@ -108,10 +83,6 @@ def compare_sites(first: Path, second: Path) -> tuple[list[str], list[str]]:
             if len(GENERATOR.findall(a)) == 1 and GENERATOR.sub(b"", a) == GENERATOR.sub(b"", b):
                 allowed.append(f"{name}: generator-taggen")
                 continue
-        elif WHOOSH_SEGMENT.match(name):
-            if whoosh_segment(files_a[name]) == whoosh_segment(files_b[name]):
-                allowed.append(f"{name}: ändringstider i Whoosh-segmentets innehållsförteckning")
-                continue
         problems.append(f"skiljer sig: {name}")
     return problems, allowed
 
@@ -120,10 +91,9 @@ def compare_sites(first: Path, second: Path) -> tuple[list[str], list[str]]:
 def sites(tmp_path_factory) -> dict[str, Path]:
     """The example bank built with both engines, as {engine: site}.
 
-    One after the other: each build already keeps two cores busy (the pages,
-    and the Whoosh index in a child process); two builds at once from two
-    copies, measured on two cores, took no less time than two in a row
-    (5.9–6.6 s against 5.6–6.3 s) and would need a copy each."""
+    One after the other: two builds at once from two copies, measured on two
+    cores, took no less time than two in a row (5.9–6.6 s against 5.6–6.3 s)
+    and would need a copy each."""
     if not PROPERDOCS.exists():
         pytest.fail(f"ProperDocs saknas ({PROPERDOCS.relative_to(REPO)}): kör 'make properdocs' "
                     "(make test och make install gör det själva)")
@@ -152,7 +122,7 @@ def test_both_engines_publish_every_page(sites):
             for source in sorted((REPO / folder).glob("*.md")):
                 page = site / folder / source.stem / "index.html"
                 assert page.is_file(), f"{name}: {folder}/{source.stem}/ byggdes inte"
-        assert (site / "index.html").is_file() and (site / "sok" / "index" / "CURRENT").is_file(), name
+        assert (site / "index.html").is_file() and (site / "pagefind" / "pagefind-entry.json").is_file(), name
 
 
 def test_the_sites_are_identical_but_for_the_generator(sites):
@@ -162,14 +132,11 @@ def test_the_sites_are_identical_but_for_the_generator(sites):
 
 
 def test_the_comparison_catches_what_it_should(sites, tmp_path):
-    """Only the tag and the segment's timestamps are forgiven: a changed byte
-    anywhere else, in a page or inside the search index, is a difference."""
-    segment = next(sites["mkdocs"].glob("sok/index/gen-*/*.seg")).relative_to(sites["mkdocs"])
+    """Only the tag is forgiven: a changed byte anywhere else is a difference."""
     page = (sites["mkdocs"] / "index.html").read_bytes()
     a, b = tmp_path / "a", tmp_path / "b"
     for site in (a, b):
-        (site / segment.parent).mkdir(parents=True)
-        shutil.copyfile(sites["mkdocs"] / segment, site / segment)
+        site.mkdir()
         (site / "lika.html").write_bytes(page)
         (site / "tagg.html").write_bytes(page)
         (site / "text.html").write_bytes(page)
@@ -179,11 +146,6 @@ def test_the_comparison_catches_what_it_should(sites, tmp_path):
     (b / "extra.css").write_text("", "utf-8")
     assert compare_sites(a, b)[0] == ["bara i b: extra.css", "skiljer sig: text.html"]
     assert compare_sites(a, b)[1] == ["tagg.html: generator-taggen"]
-
-    data = bytearray((b / segment).read_bytes())
-    data[100] ^= 1  # inside an embedded file (the table of contents is at the end)
-    (b / segment).write_bytes(bytes(data))
-    assert f"skiljer sig: {segment.as_posix()}" in compare_sites(a, b)[0]
 
 
 def test_the_generator_tags_name_the_pinned_engines(sites):

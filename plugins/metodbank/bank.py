@@ -18,7 +18,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import model
+from . import kinds, model
 from .cache import ContentCache
 from .checks import bankwide, identity, rules
 from .checks import html as body_html
@@ -29,7 +29,7 @@ from .suggest import slugify
 from .vokabular import Vocabularies
 
 MAX_BYTES = 1_000_000
-FOLDERS = tuple(model.KINDS)  # ("projekt", "metoder", "systemfel")
+FOLDERS = kinds.FOLDERS  # ("projekt", "metoder", "systemfel")
 
 
 @dataclass
@@ -47,7 +47,7 @@ class Document:
 
     @property
     def url(self) -> str:
-        return f"{self.kind}/{self.slug}/"
+        return kinds.BY_FOLDER[self.kind].url(self.slug)
 
     @property
     def titel(self) -> str:
@@ -352,10 +352,10 @@ def _check_slug(source: Path, shown: str, kind: str, seen: dict, problems: Probl
     slug = source.stem
     if not model._SLUG.match(slug):
         suggestion = slugify(slug)
-        hint = f" — döp om den till '{suggestion}.md'" if len(suggestion) >= 3 else ""
+        hint = f" — döp om den till '{suggestion}.md'" if len(suggestion) >= model.SLUG_MIN else ""
         problems.error(
             shown, 1,
-            f"filnamnet '{printable(source.name)}' är ingen giltig slug: 3–80 tecken, bara a–z, 0–9 och bindestreck{hint}",
+            f"filnamnet '{printable(source.name)}' är ingen giltig slug: {model.SLUG_RULE}{hint}",
         )
         return None
     if (kind, slug) in seen:

@@ -14,7 +14,9 @@ HTML with its sanitised form and to find the links it must resolve.
 
 from __future__ import annotations
 
+import functools
 import html
+import importlib.metadata as metadata
 import posixpath
 import threading
 import xml.etree.ElementTree as etree
@@ -26,6 +28,7 @@ import markdown
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 
+from . import sanitise as allow_list
 from .sanitise import is_site_relative, sanitise
 
 # The extensions a body is written with: MkDocs' built-ins (toc, tables,
@@ -107,6 +110,20 @@ def site_path(target: str, exists: Callable[[str], bool]) -> str | None:
             return f"{page}/" if page else "./"
         return name
     return None
+
+
+@functools.lru_cache(maxsize=1)
+def version() -> str:
+    """What the rendering depends on besides its input: the Markdown and
+    sanitiser versions and our allow-list. Caches of rendered bodies key by it."""
+    parts = [metadata.version("markdown"), metadata.version("nh3"), repr(EXTENSIONS), repr(EXTENSION_CONFIGS),
+             repr(sorted(allow_list.TAGS)), repr(sorted(allow_list.ATTRIBUTES.items())),
+             repr(sorted(allow_list.ATTRIBUTE_VALUES.items())), repr(sorted(allow_list.URL_SCHEMES)),
+             repr(sorted(allow_list.ADMONITION_CLASSES)), _FORMAT]
+    return "|".join(parts)
+
+
+_FORMAT = "1"  # bump when this module renders differently
 
 
 class _Links(Treeprocessor):

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from .bank import Bank, Document
 from .checks.rules import stale_reason
 from .forbund import Identifier, spaced
+from .kinds import Grad
 from .suggest import slugify
 
 
@@ -216,9 +217,9 @@ def derive(bank: Bank, today: dt.date | None = None) -> Derived:
         by_status[meta.status].append(doc)
         by_startår[meta.period.start.year].append(doc)
 
-    pyramid = {grad: len(by_grad.get(grad, [])) for grad in (0, 1, 2, 3)}
+    pyramid = {int(grad): len(by_grad.get(grad, [])) for grad in Grad}
     per_forbund = {
-        slug: {grad: sum(1 for p in f.projekt if p.meta.framgång.grad == grad) for grad in (0, 1, 2, 3)}
+        slug: {int(grad): sum(1 for p in f.projekt if p.meta.framgång.grad == grad) for grad in Grad}
         for slug, f in forbund.items()
     }
 

@@ -30,12 +30,27 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from . import kinds
 from . import vokabular as v
 from .datum import Datum, DatumError
+from .kinds import Grad
 from .suggest import did_you_mean
 
-SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]{1,78}[a-z0-9]$"
+# The file-name rule: a slug is 3–80 characters of the identifier rule, with
+# no hyphen first or last. One pattern (the checker, the JSON Schema and with
+# it the browser form) and one wording of it for messages.
+SLUG_MIN, SLUG_MAX = 3, 80
+SLUG_PATTERN = rf"^[a-z0-9][a-z0-9-]{{{SLUG_MIN - 2},{SLUG_MAX - 2}}}[a-z0-9]$"
 _SLUG = re.compile(SLUG_PATTERN)
+SLUG_RULE = f"{SLUG_MIN}–{SLUG_MAX} tecken, bara {v.IDENTIFIER_CHARS}"
+_SLUG_SCHEMA = {"pattern": SLUG_PATTERN, "minLength": SLUG_MIN, "maxLength": SLUG_MAX}
+
+
+def _required_when(statuses: tuple[str, ...]) -> dict:
+    """The project statuses that make a field required, as the JSON Schema
+    tells the browser form (``x-krävs-vid-status``); :mod:`metodbank.checks.rules`
+    applies the same tuples of :mod:`metodbank.vokabular`."""
+    return {"x-krävs-vid-status": list(statuses)}
 
 # --------------------------------------------------------------------------
 # Field types
@@ -102,13 +117,13 @@ def _check_slug(value: str) -> str:
     if not _SLUG.match(value):
         raise PydanticCustomError(
             "slug",
-            "'{value}' är ingen giltig slug: använd bara a–z, 0–9 och bindestreck, 3–80 tecken",
-            {"value": value},
+            "'{value}' är ingen giltig slug: {rule}",
+            {"value": value, "rule": SLUG_RULE},
         )
     return value
 
 
-Slug = Annotated[str, AfterValidator(_check_slug), Field(json_schema_extra={"pattern": SLUG_PATTERN})]
+Slug = Annotated[str, AfterValidator(_check_slug), Field(json_schema_extra=_SLUG_SCHEMA)]
 
 
 def _parse_datum(value: Any) -> Datum:
@@ -242,7 +257,8 @@ class Strikt(BaseModel):
 
 class Period(Strikt):
     start: DatumFält = Field(description="När projektet startade.")
-    slut: Optional[DatumFält] = Field(None, description="Krävs när projektet är avslutat eller avbrutet.")
+    slut: Optional[DatumFält] = Field(None, description=f"Krävs när projektet är {v.eller(v.STATUS_AVSLUTADE)}.",
+                                      json_schema_extra=_required_when(v.STATUS_AVSLUTADE))
 
 
 class Finansiering(Strikt):
@@ -273,7 +289,7 @@ class Resultat(Strikt):
 # the project's ``metoder`` (which are checked slugs) is the rule, and
 # :mod:`metodbank.checks.rules` reports it with the project's methods listed,
 # so the slug pattern is only shown in the schema, not checked a second time.
-MetodVal = Annotated[str, Field(json_schema_extra={"pattern": SLUG_PATTERN})]
+MetodVal = Annotated[str, Field(json_schema_extra=_SLUG_SCHEMA)]
 
 
 class Implementering(Strikt):
@@ -298,7 +314,12 @@ class Beslut(Strikt):
 
 
 class Framgång(Strikt):
-    grad: Val(0, 1, 2, 3) = Field(description="Högsta grad av framgång som nåtts (0–3).")
+    grad: Val(*map(int, Grad)) = Field(
+        description=f"Högsta grad av framgång som nåtts ({min(Grad):d}–{max(Grad):d}).",
+        # The labels the form shows beside each choice, as vocabularies carry theirs.
+        json_schema_extra={"x-etiketter": {str(g.value): g.label for g in Grad},
+                           "x-betydelser": {str(g.value): g.meaning for g in Grad}},
+    )
     motivering: Text(20, 1000)
     bedömd: Optional[DatumFält] = None
     bedömd_av: Optional[Val(*v.BEDÖMD_AV)] = None
@@ -332,11 +353,11 @@ class Projekt(Strikt):
     metoder: NonEmpty(Slug)
     budget_kr: Optional[Belopp] = None
     finansiering: Optional[list[Finansiering]] = None
-    resultat: Optional[Resultat] = None
+    resultat: Optional[Resultat] = Field(None, json_schema_extra=_required_when(v.STATUS_STARTADE))
     framgång: Framgång
     systemfel: Optional[list[Observation]] = None
-    lärdomar: Optional[list[Text(10, 300)]] = None
-    avbrottsorsak: Optional[Text(20, 1000)] = None
+    lärdomar: Optional[list[Text(10, 300)]] = Field(None, json_schema_extra=_required_when(v.STATUS_AVSLUTADE))
+    avbrottsorsak: Optional[Text(20, 1000)] = Field(None, json_schema_extra=_required_when((v.AVBRUTET,)))
     utvärdering: Optional[list[Utvärdering]] = None
     kontakt: Optional[Text(3, 300)] = Field(None, description="Organisation eller funktion — aldrig en deltagare.")
 
@@ -449,5 +470,7 @@ class Systemfel(Strikt):
     historik: Optional[list[Händelse]] = None
 
 
-# The three content folders and the model each holds.
-KINDS: dict[str, type[Strikt]] = {"projekt": Projekt, "metoder": Metod, "systemfel": Systemfel}
+# The model of each kind of file (:mod:`metodbank.kinds` has their folders
+# and words), and by folder, as the bank and the schema look them up.
+MODELS: dict[kinds.Kind, type[Strikt]] = {kinds.PROJEKT: Projekt, kinds.METOD: Metod, kinds.SYSTEMFEL: Systemfel}
+KINDS: dict[str, type[Strikt]] = {kind.folder: model for kind, model in MODELS.items()}

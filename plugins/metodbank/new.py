@@ -1,11 +1,16 @@
-"""``metodbank ny projekt|metod|systemfel <slug>``: a new content file from a template.
+"""The core of ``metodbank ny``: a new content file from a template.
 
-In a terminal it asks for the key fields (choices from the vocabularies and
-the existing metoder are picked by number); otherwise it takes them as
-options. It refuses a bad or existing slug (exit 2) and writes a file whose
-remaining fields carry short Swedish guidance comments. A file created with
-all the options its kind needs passes ``metodbank kontrollera``; what is left
-empty is reported by the checker with the line to fill in.
+:func:`create` checks the values given, asks for the missing ones when given
+an :class:`Asker` (choices from the vocabularies and the existing metoder
+are picked by number), and writes a file whose remaining fields carry short
+Swedish guidance comments. It refuses a bad or existing slug. A file created
+with all the values its kind needs passes ``metodbank kontrollera``; what is
+left empty is reported by the checker with the line to fill in.
+
+Free text is checked by the content model's own types (:class:`TextField`),
+so the bounds in messages, questions and help are the model's.
+Every problem the user can fix is a :class:`NewFileError`; the command line
+(:mod:`metodbank.cli.ny`) shows it and exits with 2.
 """
 
 from __future__ import annotations
@@ -17,18 +22,21 @@ import re
 import sys
 import unicodedata
 from dataclasses import dataclass, field
+from functools import cache, cached_property
 from pathlib import Path
+from typing import Annotated, get_args, get_origin
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
+from pydantic import TypeAdapter, ValidationError
 
-from . import model
+from . import kinds, model
 from . import vokabular as v
 from .bank import Refused, content_files, display_base, display_path, printable, read_content, refusal
 from .datum import Datum, DatumError
 from .suggest import did_you_mean, slugify
 
-# Command word -> content folder.
-KINDS = {"projekt": "projekt", "metod": "metoder", "systemfel": "systemfel"}
+# Command word (``ny metod``) -> content folder (``metoder``).
+KINDS = {kind.singular: kind.folder for kind in kinds.ALL}
 
 # Options that take comma-separated lists.
 LIST_OPTIONS = ("förbund", "målgrupp", "parter", "metoder", "berörda")
@@ -36,39 +44,6 @@ LIST_OPTIONS = ("förbund", "målgrupp", "parter", "metoder", "berörda")
 
 class NewFileError(Exception):
     """A usage problem: the message is shown as is, the exit code is 2."""
-
-
-def register(sub) -> None:
-    p = sub.add_parser(
-        "ny",
-        help="skapa en ny fil för ett projekt, en metod eller ett systemfel",
-        description=(
-            "Skapar projekt/<slug>.md, metoder/<slug>.md eller systemfel/<slug>.md från en mall. "
-            "I en terminal frågar kommandot efter de viktigaste fälten; annars anges de som flaggor. "
-            "Listor skrivs med kommatecken: --parter kommun,region."
-        ),
-    )
-    p.add_argument("typ", choices=list(KINDS), metavar="{projekt,metod,systemfel}", help="vilken sorts fil")
-    p.add_argument("slug", help="filnamnet utan .md: a–z, 0–9 och bindestreck, t.ex. unga-vuxna-i-arbete")
-    p.add_argument("--mapp", metavar="MAPP", help="metodbankens mapp (standard: den du står i)")
-    p.add_argument("--config", metavar="MKDOCS_YML", help="mkdocs.yml med vokabulär (standard: bankens egen)")
-    p.add_argument("--titel")
-    p.add_argument("--förbund", "--forbund", dest="förbund", help="förbundets namn (flera med kommatecken)")
-    p.add_argument("--status", help="projekt: planerat, pågående, avslutat, avbrutet; systemfel: identifierat, …")
-    p.add_argument("--start", help="projektets start: ÅÅÅÅ, ÅÅÅÅ-MM eller ÅÅÅÅ-MM-DD")
-    p.add_argument("--slut", help="projektets slut (krävs för avslutat och avbrutet)")
-    p.add_argument("--målgrupp", "--malgrupp", dest="målgrupp", help="nycklar ur vokabulären, t.ex. unga-16-19,nyanlanda")
-    p.add_argument("--parter", help="nycklar ur vokabulären, t.ex. kommun,arbetsformedlingen")
-    p.add_argument("--metoder", help="befintliga metoder (filnamn i metoder/ utan .md)")
-    p.add_argument("--motivering", help="projekt: varför graden (framgång.motivering), 20–1000 tecken")
-    p.add_argument("--sammanfattning", help="metod och systemfel: sammanfattning, 20–300 tecken")
-    p.add_argument("--kategori", help="systemfel: nyckel ur vokabulären kategori")
-    p.add_argument("--berörda", "--berorda", dest="berörda", help="systemfel: berörda parter, med kommatecken")
-    p.add_argument("--beslutsnivå", "--beslutsniva", dest="beslutsnivå", help="systemfel: lokal, regional eller nationell")
-    p.add_argument("--förslag", "--forslag", dest="förslag", help="systemfel: den föreslagna ändringen, 20–1000 tecken")
-    p.add_argument("--inga-frågor", "--inga-fragor", dest="inga_frågor", action="store_true",
-                   help="fråga aldrig, inte ens i en terminal")
-    p.set_defaults(handler=cmd_ny)
 
 
 # --------------------------------------------------------------------------
@@ -118,16 +93,30 @@ def split_list(value: str | None) -> list[str]:
     return [part.strip() for part in value.split(",") if part.strip()]
 
 
+@cache
+def _slug_type() -> TypeAdapter:
+    return TypeAdapter(model.Slug)
+
+
+def is_slug(text: str) -> bool:
+    """Whether the content model accepts ``text`` as a slug (a file name without .md)."""
+    try:
+        _slug_type().validate_python(text)
+    except ValidationError:
+        return False
+    return True
+
+
 def check_slug(slug: str) -> str:
     slug = slug.strip()
     if slug.endswith(".md"):
         slug = slug[:-3]
-    if not model._SLUG.match(slug):
+    if not is_slug(slug):
         suggestion = slugify(slug)
-        hint = f" Förslag: '{suggestion}'." if len(suggestion) >= 3 and model._SLUG.match(suggestion) else ""
+        hint = f" Förslag: '{suggestion}'." if is_slug(suggestion) else ""
         raise NewFileError(
             f"'{slug}' kan inte vara ett filnamn: använd bara små bokstäver a–z (utan å, ä, ö), siffror och "
-            f"bindestreck, 3–80 tecken, inte bindestreck först eller sist.{hint}"
+            f"bindestreck, {model.SLUG_MIN}–{model.SLUG_MAX} tecken, inte bindestreck först eller sist.{hint}"
         )
     return slug
 
@@ -169,25 +158,96 @@ def check_metoder(values: list[str], bank: Bank) -> list[str]:
     return list(dict.fromkeys(values))
 
 
-def check_text(value: str, name: str, low: int, high: int) -> str:
-    text = unicodedata.normalize("NFC", " ".join(value.split()))
-    if not low <= len(text) <= high:
-        raise NewFileError(f"--{name}: {len(text)} tecken, ska vara {low}–{high}")
-    return text
+class FieldRefused(NewFileError):
+    """The content model refused a value for another reason than its length."""
+
+    def __init__(self, option: str, value: str, error: dict):
+        super().__init__(f"--{option}: {error['msg']}")
+        self.value = value
+        self.type = error["type"]
+
+
+# Where each free-text option of ``ny`` is in the content model, from the
+# kind's model: a field name, or a list field's index for one of its items.
+# ``förbund`` is one name of projekt's list; ``motivering`` is framgång's.
+_TEXT_FIELDS: dict[str, tuple[str | int, ...]] = {
+    "titel": ("titel",),
+    "förbund": ("förbund", 0),
+    "motivering": ("framgång", "motivering"),
+    "sammanfattning": ("sammanfattning",),
+    "förslag": ("förslag",),
+}
+
+
+def _field_type(owner, path: tuple[str | int, ...]):
+    """The type of the field at ``path`` below the model ``owner``, with its
+    constraints and validators (``Annotated``), as the model declares it."""
+    annotation = owner
+    for part in path:
+        if isinstance(part, int):  # an item of a list field
+            bare = get_args(annotation)[0] if get_origin(annotation) is Annotated else annotation
+            annotation = get_args(bare)[0]
+        else:
+            annotation = annotation.model_fields[part].rebuild_annotation()
+    return annotation
+
+
+class TextField:
+    """A free-text field, checked by the content model's own type: the
+    bounds ``ny`` states and enforces are the ones the checker enforces."""
+
+    def __init__(self, option: str, annotation):
+        self.option = option
+        self.adapter = TypeAdapter(annotation)
+
+    @cached_property
+    def bounds(self) -> tuple[int, int]:
+        """(fewest, most) characters, from the model's JSON Schema."""
+        schema = self.adapter.json_schema()
+        return schema["minLength"], schema["maxLength"]
+
+    @property
+    def span(self) -> str:
+        low, high = self.bounds
+        return f"{low}–{high} tecken"
+
+    def check(self, value: str, vocab: v.Vocabularies | None = None) -> str:
+        """``value`` with its spaces collapsed (NFC), as the model accepts it."""
+        text = unicodedata.normalize("NFC", " ".join(value.split()))
+        try:
+            return self.adapter.validate_python(text, context={"vokabular": vocab} if vocab is not None else None)
+        except ValidationError as exc:
+            error = exc.errors(include_url=False)[0]
+        if error["type"] in ("string_too_short", "string_too_long"):
+            low, high = self.bounds
+            raise NewFileError(f"--{self.option}: {len(text)} tecken, ska vara {low}–{high}")
+        raise FieldRefused(self.option, text, error)
+
+
+@cache
+def text_field(kind: str, option: str) -> TextField:
+    """The free-text option ``option`` of ``ny <kind>`` as its model defines it."""
+    return TextField(option, _field_type(model.KINDS[KINDS[kind]], _TEXT_FIELDS[option]))
+
+
+def check_text(value: str, kind: str, option: str) -> str:
+    return text_field(kind, option).check(value)
 
 
 def check_forbund(values: list[str], vocab: v.Vocabularies) -> list[str]:
+    """Förbund names as the model takes them: a listed vocabulary's keys and labels only."""
     out = []
     for value in values:
-        value = check_text(value, "förbund", 2, 200)
-        if vocab.forbund_listed:
+        try:
+            out.append(text_field("projekt", "förbund").check(value, vocab))
+        except FieldRefused as exc:
+            if exc.type != "förbund":
+                raise
             names = vocab.terms["förbund"]
-            if value not in names and value not in names.values():
-                raise NewFileError(
-                    f"--förbund: '{value}' finns inte bland förbunden i mkdocs.yml. Tillåtna värden: "
-                    f"{', '.join(names)}{did_you_mean(value, list(names) + list(names.values()))}"
-                )
-        out.append(value)
+            raise NewFileError(
+                f"--förbund: '{exc.value}' finns inte bland förbunden i mkdocs.yml. Tillåtna värden: "
+                f"{', '.join(names)}{did_you_mean(exc.value, list(names) + list(names.values()))}"
+            ) from None
     return out
 
 
@@ -258,7 +318,8 @@ def ask_missing(kind: str, values: dict, bank: Bank, asker: Asker) -> None:
     vocab = bank.vocab
     asker.say(f"Ny fil: {KINDS[kind]}/{values['slug']}.md — svara på frågorna (Ctrl+C avbryter).")
     if values.get("titel") is None:
-        values["titel"] = asker.ask("Titel (3–200 tecken)", lambda a: check_text(a, "titel", 3, 200))
+        values["titel"] = asker.ask(f"Titel ({text_field(kind, 'titel').span})",
+                                    lambda a: check_text(a, kind, "titel"))
     if kind == "projekt":
         if not values.get("förbund"):
             if vocab.forbund_listed:
@@ -271,7 +332,7 @@ def ask_missing(kind: str, values: dict, bank: Bank, asker: Asker) -> None:
         if values.get("start") is None:
             values["start"] = asker.ask("Startdatum (ÅÅÅÅ, ÅÅÅÅ-MM eller ÅÅÅÅ-MM-DD)", lambda a: check_date(a, "start"))
         if values.get("slut") is None:
-            needed = values["status"] in ("avslutat", "avbrutet")
+            needed = values["status"] in v.STATUS_AVSLUTADE
             prompt = "Slutdatum" + ("" if needed else " (lämna tomt om det inte är bestämt)")
             values["slut"] = asker.ask(prompt, lambda a: check_date(a, "slut"), optional=not needed)
         if not values.get("målgrupp"):
@@ -287,15 +348,15 @@ def ask_missing(kind: str, values: dict, bank: Bank, asker: Asker) -> None:
                 asker.say("Det finns inga metoder ännu: skapa en med 'metodbank ny metod <slug>'.")
     elif kind == "metod":
         if values.get("sammanfattning") is None:
-            values["sammanfattning"] = asker.ask("Sammanfattning (20–300 tecken)",
-                                                 lambda a: check_text(a, "sammanfattning", 20, 300))
+            values["sammanfattning"] = asker.ask(f"Sammanfattning ({text_field(kind, 'sammanfattning').span})",
+                                                 lambda a: check_text(a, kind, "sammanfattning"))
         if not values.get("målgrupp"):
             values["målgrupp"] = asker.choose("Målgrupp (valfritt, lämna tomt för att hoppa över)",
                                               vocab.terms["målgrupp"], many=True, optional=True) or []
     else:
         if values.get("sammanfattning") is None:
-            values["sammanfattning"] = asker.ask("Sammanfattning (20–300 tecken)",
-                                                 lambda a: check_text(a, "sammanfattning", 20, 300))
+            values["sammanfattning"] = asker.ask(f"Sammanfattning ({text_field(kind, 'sammanfattning').span})",
+                                                 lambda a: check_text(a, kind, "sammanfattning"))
         if values.get("kategori") is None:
             values["kategori"] = asker.choose("Kategori", vocab.terms["kategori"], many=False)
         if not values.get("berörda"):
@@ -304,22 +365,26 @@ def ask_missing(kind: str, values: dict, bank: Bank, asker: Asker) -> None:
             values["beslutsnivå"] = asker.choose("Var kan felet rättas (beslutsnivå)",
                                                  {s: "" for s in v.BESLUTSNIVÅ}, many=False)
         if values.get("förslag") is None:
-            values["förslag"] = asker.ask("Förslag: vad borde ändras? (20–1000 tecken)",
-                                          lambda a: check_text(a, "förslag", 20, 1000))
+            values["förslag"] = asker.ask(f"Förslag: vad borde ändras? ({text_field(kind, 'förslag').span})",
+                                          lambda a: check_text(a, kind, "förslag"))
         if values.get("status") is None:
             values["status"] = asker.choose("Status", {s: "" for s in v.STATUS_SYSTEMFEL}, many=False)
 
 
 # --------------------------------------------------------------------------
-# The command
+# Creating the file
 
 
-def collect(kind: str, args, bank: Bank) -> dict:
-    """The options, checked. Missing ones stay None (or empty lists)."""
+def collect(kind: str, slug: str, args, bank: Bank) -> dict:
+    """The options, checked. Missing ones stay None (or empty lists).
+
+    ``args`` has one attribute per option (``titel``, ``förbund``, … as in
+    ``metodbank ny --hjälp``), None when not given; lists are comma-separated.
+    """
     vocab = bank.vocab
-    values: dict = {"slug": args.slug}
+    values: dict = {"slug": slug}
     if args.titel is not None:
-        values["titel"] = check_text(args.titel, "titel", 3, 200)
+        values["titel"] = check_text(args.titel, kind, "titel")
     wrong = [name for name in _options_for_other_kinds(kind) if getattr(args, name, None) is not None]
     if wrong:
         raise NewFileError(
@@ -339,21 +404,21 @@ def collect(kind: str, args, bank: Bank) -> dict:
         values["parter"] = check_terms(split_list(args.parter), "parter", vocab)
         values["metoder"] = check_metoder(split_list(args.metoder), bank)
         if args.motivering is not None:
-            values["motivering"] = check_text(args.motivering, "motivering", 20, 1000)
+            values["motivering"] = check_text(args.motivering, kind, "motivering")
     elif kind == "metod":
         if args.sammanfattning is not None:
-            values["sammanfattning"] = check_text(args.sammanfattning, "sammanfattning", 20, 300)
+            values["sammanfattning"] = check_text(args.sammanfattning, kind, "sammanfattning")
         values["målgrupp"] = check_terms(split_list(args.målgrupp), "målgrupp", vocab)
     else:
         if args.sammanfattning is not None:
-            values["sammanfattning"] = check_text(args.sammanfattning, "sammanfattning", 20, 300)
+            values["sammanfattning"] = check_text(args.sammanfattning, kind, "sammanfattning")
         if args.kategori is not None:
             values["kategori"] = check_terms([args.kategori.strip()], "kategori", vocab)[0]
         values["berörda"] = check_terms(split_list(args.berörda), "parter", vocab, option="berörda")
         if args.beslutsnivå is not None:
             values["beslutsnivå"] = check_choice(args.beslutsnivå, v.BESLUTSNIVÅ, "beslutsnivå")
         if args.förslag is not None:
-            values["förslag"] = check_text(args.förslag, "förslag", 20, 1000)
+            values["förslag"] = check_text(args.förslag, kind, "förslag")
         if args.status is not None:
             values["status"] = check_choice(args.status, v.STATUS_SYSTEMFEL, "status")
     return values
@@ -406,43 +471,20 @@ def render(kind: str, values: dict, bank: Bank, today: dt.date | None = None) ->
     return template_environment().get_template(f"{kind}.md.j2").render(**context)
 
 
-def cmd_ny(args) -> int:
-    from .cli import UsageError
-    from .settings import bank_settings, find_root, is_bank_root
-
-    kind = args.typ
-    try:
-        if args.mapp:
-            root = Path(args.mapp)
-            if not root.is_dir():
-                raise NewFileError(f"mappen '{args.mapp}' finns inte")
-        else:
-            root = find_root(Path.cwd())
-            if root is None:
-                raise NewFileError(
-                    "du står inte i en metodbank: gå till mappen med projekt/, metoder/ och systemfel/ "
-                    "eller ange den med --mapp"
-                )
-        if not is_bank_root(root) and not (root / "mkdocs.yml").is_file():
-            raise NewFileError(f"'{root}' är ingen metodbank: där finns varken projekt/, metoder/ eller systemfel/")
-        args.slug = check_slug(args.slug)
-        settings = bank_settings(root, args.config)
-        root = settings.innehall  # the content folder, as in the site build
-        target = root / KINDS[kind] / f"{args.slug}.md"
-        shown = display_path(target, display_base(root))
-        _check_target(target, root, shown, args.slug)
-        bank = Bank.read(root, settings.vocab)
-        values = collect(kind, args, bank)
-        if sys.stdin.isatty() and not args.inga_frågor:
-            ask_missing(kind, values, bank, Asker())
-        text = render(kind, values, bank)
-        _write(target, text, shown, args.slug)
-    except NewFileError as exc:
-        raise UsageError(str(exc)) from None
-    print(f"Skapade {shown}.")
-    print("Fyll i fälten som är tomma och läs kommentarerna (raderna som börjar med #).")
-    print(f"Kontrollera sedan filen med: metodbank kontrollera {shown}")
-    return 0
+def create(root: Path, vocab: v.Vocabularies, kind: str, slug: str, args, asker: Asker | None = None) -> str:
+    """Write ``<folder>/<slug>.md`` for ``kind`` in the content folder
+    ``root`` from the options in ``args`` (see :func:`collect`), asking
+    ``asker`` for the rest when given. ``slug`` has passed :func:`check_slug`.
+    Returns the new file's path as shown to the user; never overwrites."""
+    target = root / KINDS[kind] / f"{slug}.md"
+    shown = display_path(target, display_base(root))
+    _check_target(target, root, shown, slug)
+    bank = Bank.read(root, vocab)
+    values = collect(kind, slug, args, bank)
+    if asker is not None:
+        ask_missing(kind, values, bank, asker)
+    _write(target, render(kind, values, bank), shown, slug)
+    return shown
 
 
 def _check_target(target: Path, root: Path, shown: str, slug: str) -> None:

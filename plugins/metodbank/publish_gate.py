@@ -25,7 +25,6 @@ What is read, one file at a time (only one file's text is held at once):
   (``pagefind_dcd`` + CBOR), ``sitemap.xml.gz``. Pagefind's word indexes
   (``.pf_index``) are not read, as their words glue digits together (see
   :func:`_scan_file`) and each word comes from a fragment's text;
-- the Whoosh index (``sok/index/``): every stored field of every document.
 
 Binary files (images, fonts, WebAssembly) are skipped.
 """
@@ -34,6 +33,7 @@ from __future__ import annotations
 
 import csv
 import gzip
+import hashlib
 import html
 import io
 import json
@@ -46,6 +46,7 @@ from typing import Iterable, Iterator
 
 import nh3
 
+from .files import write_atomic
 from .checks.identity import find_identity_numbers, mask, published_view
 
 PAGEFIND_HEADER = b"pagefind_dcd"
@@ -56,7 +57,6 @@ MAX_LISTED = 30  # findings listed in the message; the rest are counted
 BINARY_SUFFIXES = frozenset(
     ".png .jpg .jpeg .gif .webp .avif .ico .bmp .woff .woff2 .ttf .otf .eot .wasm .mp4 .webm .mp3 .zip".split()
 )
-_TOC = re.compile(r"^_(?P<name>.+)_\d+\.toc$")  # Whoosh's table of contents: _MAIN_1.toc
 _ITEM_URL = re.compile(r"^/?(?P<kind>projekt|metoder|systemfel)/(?P<slug>[^/]+)/(?:index\.html)?$")
 KINDS = ("projekt", "metoder", "systemfel")
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{1,78}[a-z0-9]$")
@@ -70,7 +70,7 @@ class Finding:
     number: str  # the ten digits (never shown whole: see ``masked``)
     kind: str  # "personnummer" or "samordningsnummer"
     source: str | None = None  # the content file it most likely comes from
-    detail: str = ""  # where in the file, when that helps: "Whoosh-fältet titel"
+    detail: str = ""  # where in the file, when that helps: "Pagefind"
 
     @property
     def masked(self) -> str:
@@ -173,10 +173,40 @@ class Sources:
 # Scanning
 
 
+class CleanFiles:
+    """Files an earlier run found clean, by a digest of their path and bytes:
+    a rebuild reads every file again (hashing is cheap) but parses only the
+    ones that changed. The result depends on nothing else, so it is exact."""
+
+    def __init__(self, path: Path | None):
+        self.path = Path(path) if path is not None else None
+        self.known: set[str] = set()
+        self.now: set[str] = set()
+        if self.path is not None:
+            try:
+                self.known = set(self.path.read_text("utf-8").split())
+            except (OSError, UnicodeDecodeError):
+                self.known = set()
+
+    @staticmethod
+    def digest(published: str, path: Path) -> str:
+        h = hashlib.sha256(published.encode("utf-8") + b"\0")
+        with open(path, "rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                h.update(block)
+        return h.hexdigest()
+
+    def save(self) -> None:
+        """Keep the files clean in this run only (the cache never grows past the site)."""
+        if self.path is not None:
+            write_atomic(self.path, "\n".join(sorted(self.now)) + "\n")
+
+
 def scan_site(site_dir: Path, *, bank_root: Path | None = None, docs_dir: Path | None = None,
-              config_file: Path | None = None) -> list[Finding]:
+              config_file: Path | None = None, clean: CleanFiles | None = None) -> list[Finding]:
     """Every personal identity number in the built site, one finding per
-    published file and number, sorted."""
+    published file and number, sorted. ``clean``: files found clean before,
+    skipped when unchanged."""
     site_dir = Path(site_dir)
     site_root = site_dir.resolve()
     sources = Sources(bank_root, docs_dir, config_file)
@@ -184,27 +214,33 @@ def scan_site(site_dir: Path, *, bank_root: Path | None = None, docs_dir: Path |
     for directory, dirnames, filenames in os.walk(site_dir):
         dirnames.sort()
         folder = Path(directory)
-        index_name = _whoosh_index_name(filenames)
-        if index_name is not None:
-            published = folder.relative_to(site_dir).as_posix()
-            findings.update(_dedupe(_scan_whoosh(folder, index_name, published, sources)))
         for name in sorted(filenames):
             path = folder / name
-            if index_name is not None and (name.endswith(".seg") or _TOC.match(name)):
-                continue  # read through Whoosh above
             if not path.is_file():
                 continue  # FIFOs, devices, dangling links: nothing a web server sends
             if path.is_symlink() and site_root not in path.resolve().parents:
                 continue  # not written by the build (MkDocs copies files; it never links outside)
             published = path.relative_to(site_dir).as_posix()
-            findings.update(_dedupe(_scan_file(path, published, sources)))
+            digest = CleanFiles.digest(published, path) if clean is not None else None
+            if digest is not None and digest in clean.known:
+                clean.now.add(digest)
+                continue
+            found = list(_dedupe(_scan_file(path, published, sources)))
+            findings.update(found)
+            if digest is not None and not found:
+                clean.now.add(digest)
     return sorted(findings, key=lambda f: (f.published, f.number, f.detail, f.source or ""))
 
 
 def check_site(site_dir: Path, *, bank_root: Path | None = None, docs_dir: Path | None = None,
-               config_file: Path | None = None, site_label: str | None = None) -> None:
-    """Raise :class:`PublishGateError` when the built site holds a number."""
-    findings = scan_site(site_dir, bank_root=bank_root, docs_dir=docs_dir, config_file=config_file)
+               config_file: Path | None = None, site_label: str | None = None,
+               cache_file: Path | None = None) -> None:
+    """Raise :class:`PublishGateError` when the built site holds a number.
+    ``cache_file`` keeps the digests of clean files for the next run."""
+    clean = CleanFiles(cache_file) if cache_file is not None else None
+    findings = scan_site(site_dir, bank_root=bank_root, docs_dir=docs_dir, config_file=config_file, clean=clean)
+    if clean is not None:
+        clean.save()
     if findings:
         raise PublishGateError(format_message(findings, site_label or display_site(site_dir)), findings)
 
@@ -525,45 +561,3 @@ def _scan_csv(text: str, published: str, sources: Sources) -> Iterator[Finding]:
             source = sources.for_slug(row[slug_at], kind)
         for cell in row:
             yield from _scan_string(cell, published, sources, source)
-
-
-# -- Whoosh ------------------------------------------------------------------
-
-
-def _whoosh_index_name(filenames: list[str]) -> str | None:
-    for name in filenames:
-        match = _TOC.match(name)
-        if match:
-            return match["name"]
-    return None
-
-
-def _scan_whoosh(folder: Path, index_name: str, published: str, sources: Sources) -> Iterator[Finding]:
-    from whoosh import index as whoosh_index  # only when a site has one
-
-    try:
-        ix = whoosh_index.open_dir(str(folder), indexname=index_name, readonly=True)
-    except Exception as exc:  # noqa: BLE001 — Whoosh raises many kinds; an index the gate cannot read stops the build
-        message = (f"publiceringsspärren kunde inte läsa sökindexet {published} ({type(exc).__name__}: {exc}):"
-                   " bygg om webbplatsen från början (ta bort .cache/metodbank/sok)")
-        raise PublishGateError(message, []) from None
-    try:
-        with ix.reader() as reader:
-            # One document at a time: the stored fields of a large bank are
-            # tens of megabytes.
-            for fields in reader.all_stored_fields():
-                source = _source_of_document(fields, sources)
-                for name, value in sorted(fields.items()):
-                    yield from _scan_value(value, published, sources, None, source, f"Whoosh-fältet {name}")
-    finally:
-        ix.close()
-
-
-def _source_of_document(fields: dict, sources: Sources) -> str | None:
-    shown = fields.get("visning")
-    if isinstance(shown, dict) and (found := _source_of_item(shown, sources, None)):
-        return found
-    key = fields.get("nyckel")
-    if isinstance(key, str) and key.count("/") == 1:
-        return sources.for_path(f"{key}.md")
-    return None

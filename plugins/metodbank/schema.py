@@ -1,8 +1,12 @@
 """JSON Schema for the three file types, generated from :mod:`metodbank.model`.
 
 The schemas let editors with a YAML language server complete field names and
-vocabulary values; the browser form validates against them too. They are
-committed under ``schema/``; a test fails when they drift from the model.
+vocabulary values; the browser form validates against them too, and reads
+from them what it would otherwise repeat: the length limits (``minLength``,
+``maxLength``), the grades' labels and meanings (``x-etiketter``,
+``x-betydelser`` on ``framgång.grad``) and the project statuses that make a
+field required (``x-krävs-vid-status``). They are committed under
+``schema/``; a test fails when they drift from the model.
 """
 
 from __future__ import annotations
@@ -10,11 +14,12 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from . import kinds
 from .model import KINDS
 from .vokabular import Vocabularies
 
 SCHEMA_BASE = "https://metodbanken.example/schema"
-FILE_NAMES = {kind: f"{kind}.schema.json" for kind in KINDS}
+FILE_NAMES = {kind.folder: kind.schema_file for kind in kinds.ALL}  # by folder
 
 
 def _fill_vocabularies(node, vocab: Vocabularies):

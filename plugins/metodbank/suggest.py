@@ -43,15 +43,28 @@ def slugify(text: str) -> str:
 
 
 def edit_distance(a: str, b: str, limit: int = 3) -> int:
-    """Levenshtein distance, giving up (returning ``limit``) once it exceeds it."""
+    """Levenshtein distance, giving up (returning ``limit``) once it exceeds it.
+
+    Only the band of cells within ``limit`` of the diagonal can stay under the
+    limit, so only those are computed: linear in the length, not quadratic
+    (the near-duplicate förbund check compares every pair of names).
+    """
     if abs(len(a) - len(b)) >= limit:
         return limit
-    previous = list(range(len(b) + 1))
+    if a == b:
+        return 0
+    big = limit + 1
+    previous = {j: j for j in range(0, min(len(b), limit) + 1)}
     for i, ca in enumerate(a, 1):
-        current = [i]
-        for j, cb in enumerate(b, 1):
-            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
-        if min(current) >= limit:
+        current = {}
+        low, high = max(0, i - limit), min(len(b), i + limit)
+        for j in range(low, high + 1):
+            if j == 0:
+                current[0] = i
+                continue
+            cost = previous.get(j - 1, big) + (ca != b[j - 1])
+            current[j] = min(previous.get(j, big) + 1, current.get(j - 1, big) + 1, cost)
+        if min(current.values()) >= limit:
             return limit
         previous = current
-    return min(previous[-1], limit)
+    return min(previous.get(len(b), big), limit)

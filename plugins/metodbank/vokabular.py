@@ -11,6 +11,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+from .kinds import Grad
 from .suggest import did_you_mean, slugify
 
 DEFAULTS: dict[str, dict[str, str]] = {
@@ -51,6 +52,11 @@ DEFAULTS: dict[str, dict[str, str]] = {
 
 # Fixed words of the contract (not configurable).
 STATUS_PROJEKT = ("planerat", "pågående", "avslutat", "avbrutet")
+PLANERAT, PÅGÅENDE, AVSLUTAT, AVBRUTET = STATUS_PROJEKT
+# A project that has started reports its results; one that has ended (or
+# been stopped) also its end date and lessons, and a stopped one why.
+STATUS_STARTADE = tuple(s for s in STATUS_PROJEKT if s != PLANERAT)
+STATUS_AVSLUTADE = (AVSLUTAT, AVBRUTET)
 STATUS_SYSTEMFEL = ("identifierat", "rapporterat", "beslut fattat", "åtgärdat")
 BESLUTSNIVÅ = ("lokal", "regional", "nationell")
 FINANSIERINGSKÄLLA = ("samordningsförbund", "esf", "kommun", "region", "annan")
@@ -61,18 +67,15 @@ EVIDENSNIVÅ = ("stark", "måttlig", "begränsad", "saknas")
 KALKYLTYP = ("prognos", "uppföljning")
 PRODUKTIONSVÄRDE = "produktionsvarde"
 
-GRAD_LABELS = {
-    0: "Ingen framgång ännu",
-    1: "Första graden",
-    2: "Andra graden",
-    3: "Tredje graden",
-}
-GRAD_MEANING = {
-    0: "Planerat, pågående eller misslyckat — också misslyckanden är kunskap.",
-    1: "Projektet hjälpte individer och utvecklade eller prövade en metod.",
-    2: "Metoden är dokumenterad och används i ordinarie verksamhet efter projektet.",
-    3: "Projektet visade på systemfel och gav underlag till systemförändrande beslut.",
-}
+# The degrees of success are :class:`metodbank.kinds.Grad`; this view of
+# their labels is kept for the terminal search's output.
+GRAD_LABELS = {grad: grad.label for grad in Grad}
+
+
+def eller(words) -> str:
+    """``avslutat eller avbrutet``; ``planerat, pågående, avslutat eller avbrutet``."""
+    words = [str(word) for word in words]
+    return " eller ".join(filter(None, (", ".join(words[:-1]), *words[-1:])))
 
 
 @dataclass
@@ -114,7 +117,9 @@ class VocabularyError(ValueError):
         self.loc = loc
 
 
-# The identifier rule of the content model.
+# The identifier rule of the content model, for vocabulary keys here and for
+# file names (slugs, which also have a length: ``model.SLUG_PATTERN``).
+IDENTIFIER_CHARS = "a–z, 0–9 och bindestreck"
 KEY = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 
 
@@ -157,7 +162,7 @@ def check_vocabularies(overrides) -> dict[str, dict[str, str]]:
                 suggestion = slugify(key)
                 hint = f" — till exempel '{suggestion}'" if KEY.match(suggestion) and suggestion != key else ""
                 fail(where, f"vokabular.{name}: nyckeln '{key}' går inte att använda: en nyckel har bara"
-                            f" a–z, 0–9 och bindestreck mellan dem (som 'unga-16-19'){hint}")
+                            f" {IDENTIFIER_CHARS} mellan dem (som 'unga-16-19'){hint}")
             if not isinstance(label, str) or not label.strip():
                 what = ("saknas" if label is None or isinstance(label, str)
                         else f"ska vara text, inte {describe_kind(label)}")
@@ -171,7 +176,7 @@ def check_vocabularies(overrides) -> dict[str, dict[str, str]]:
 def not_text_key(where: str, written, value) -> str:
     """A key YAML did not read as text (``yes`` is True, ``12`` a number)."""
     return (f"{where}: nyckeln '{written}' läses av YAML som {describe_kind(value)}: en nyckel är ett ord med"
-            " bara a–z, 0–9 och bindestreck (som 'unga-16-19') — sätt citattecken runt den om den ska vara text")
+            f" bara {IDENTIFIER_CHARS} (som 'unga-16-19') — sätt citattecken runt den om den ska vara text")
 
 
 def describe_kind(value) -> str:

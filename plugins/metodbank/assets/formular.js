@@ -12,7 +12,13 @@
  *     No field rule is written by hand here.
  *  2. The contract's rules that a JSON Schema cannot express (the checker's
  *     checks/rules.py and checks/identity.py): see CONTRACT RULES below. Keep that
- *     block in step with those files.
+ *     block in step with those files. Their data still come from the schema:
+ *     which statuses make a field required ("x-krävs-vid-status"), the length
+ *     limits and the range of years they name.
+ * The page carries the rest: the grades' labels and which grade shows a part
+ * (data-visa-grad), the statuses that show a field (data-visa-status) and the
+ * file name's longest length (data-max-tecken). No grade label, status or
+ * length limit is written here.
  * Plain JavaScript, no framework; works from any static host.
  */
 (function () {
@@ -307,11 +313,24 @@
   //    checker (checks/rules.py, checks/identity.py, datum.py) and must be kept
   //    in step with it; the checker stays the final word.
 
+  // The schema's facts the rules below use.
+  function optionOf(node, type) {
+    node = resolve(node);
+    return (node.anyOf || [node]).map(resolve).filter(function (option) { return option.type === type; })[0] || {};
+  }
+  function requiredNow(node, status) { // the statuses that make a field required
+    return (resolve(node)["x-krävs-vid-status"] || []).indexOf(status) >= 0;
+  }
+  function lengths(node) { // "20–1000 tecken"
+    var text = optionOf(node, "string");
+    return text.minLength + "–" + text.maxLength + " tecken";
+  }
   function parseDate(value) {
     var m = /^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$/.exec(value || "");
     if (!m) return null;
     var y = +m[1], mo = m[2] ? +m[2] : null, d = m[3] ? +m[3] : null;
-    if (y < 1900 || y > 2100) return { error: "Årtalet " + y + " är orimligt." };
+    var years = optionOf(resolve(schema.properties.period).properties.start, "integer");
+    if (y < years.minimum || y > years.maximum) return { error: "Årtalet " + y + " är orimligt." };
     if (mo !== null && (mo < 1 || mo > 12)) return { error: "Månaden ska vara 01–12." };
     if (d !== null && (d < 1 || d > new Date(y, mo, 0).getDate())) return { error: "Dagen finns inte i den månaden." };
     var first = new Date(y, (mo || 1) - 1, d || 1);
@@ -346,7 +365,7 @@
 
   function contractRules(state, add) {
     var data = state.data, status = data.status, fr = data["framgång"] || {};
-    var finished = status === "avslutat" || status === "avbrutet";
+    var props = schema.properties;
     // The file name (slug): the schema's pattern for file references, and unique in projekt/.
     var slugPattern = resolve(resolve(schema.properties.metoder).items).pattern;
     if (!state.slug) add("slug", "Fyll i fältet.");
@@ -360,11 +379,12 @@
       else if (parsed && pair[0] === "period.start") start = parsed;
       else if (parsed && pair[0] === "period.slut") slut = parsed;
     });
-    if (finished && !data.period.slut) add("period.slut", "Slutdatum krävs när projektet är " + status + ".");
+    if (requiredNow(resolve(props.period).properties.slut, status) && !data.period.slut)
+      add("period.slut", "Slutdatum krävs när projektet är " + status + ".");
     if (start && slut && slut.last < start.first) add("period.slut", "Slutdatum ligger före startdatum.");
     // Results: required once a project has started; work + studies ≤ participants.
     var res = data.resultat;
-    if (status && status !== "planerat" && !res) add("resultat.sammanfattning", "Resultat krävs när projektet har startat: vad hände med deltagarna?");
+    if (requiredNow(props.resultat, status) && !res) add("resultat.sammanfattning", "Resultat krävs när projektet har startat: vad hände med deltagarna?");
     if (res && typeof res.deltagare === "number") {
       var sum = (typeof res.till_arbete === "number" ? res.till_arbete : 0) + (typeof res.till_studier === "number" ? res.till_studier : 0);
       if (sum > res.deltagare) add(typeof res.till_studier === "number" ? "resultat.till_studier" : "resultat.till_arbete",
@@ -390,8 +410,10 @@
       else if (item.metod && own.length && own.indexOf(item.metod) < 0) add(path, "Välj en av metoderna som du kryssat i under Metoder.");
     });
     // Finished projects share their lessons; stopped ones say why.
-    if (finished && !(data["lärdomar"] || []).length) add("lärdomar", "Skriv minst en lärdom när projektet är " + status + ".");
-    if (status === "avbrutet" && !data.avbrottsorsak) add("avbrottsorsak", "Berätta varför projektet avbröts (20–1000 tecken).");
+    if (requiredNow(props["lärdomar"], status) && !(data["lärdomar"] || []).length)
+      add("lärdomar", "Skriv minst en lärdom när projektet är " + status + ".");
+    if (requiredNow(props.avbrottsorsak, status) && !data.avbrottsorsak)
+      add("avbrottsorsak", "Berätta varför projektet avbröts (" + lengths(props.avbrottsorsak) + ").");
     // No personal data anywhere; no active content in the text.
     Object.keys(state.fields).forEach(function (path) {
       var el = state.fields[path];
@@ -470,7 +492,8 @@
 
   function slugify(value) {
     var folded = value.toLowerCase().replace(/[åä]/g, "a").replace(/ö/g, "o").normalize("NFKD").replace(/[\u0300-\u036f]/g, "");
-    return folded.replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 80).replace(/-+$/, "");
+    var longest = +field("slug").getAttribute("data-max-tecken");
+    return folded.replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "").slice(0, longest).replace(/-+$/, "");
   }
   function toggleParts() {
     var grad = form.querySelector('input[name="framgang-grad"]:checked');
@@ -478,7 +501,10 @@
     form.querySelectorAll("[data-visa-grad]").forEach(function (group) {
       group.hidden = g < +group.getAttribute("data-visa-grad");
     });
-    field("avbrottsorsak").closest(".mb-falt").hidden = field("status").value !== "avbrutet";
+    var status = field("status").value;
+    form.querySelectorAll("[data-visa-status]").forEach(function (part) {
+      part.hidden = JSON.parse(part.getAttribute("data-visa-status")).indexOf(status) < 0;
+    });
     form.querySelectorAll('input[name="systemfel"]').forEach(function (box) {
       $("obs-" + box.value).hidden = !box.checked;
     });

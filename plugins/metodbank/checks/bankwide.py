@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from pathlib import Path
 
+from .. import kinds
 from ..body import site_path  # the same mapping the build links with
 from ..forbund import identifier
 from ..model import _SLUG
@@ -17,7 +18,8 @@ def _slug_list(value) -> list:
 
 def _known_slugs(bank) -> dict[str, set[str]]:
     """Slugs of every file in each folder, valid or not (a broken file still exists)."""
-    known: dict[str, set[str]] = {"metoder": set(bank.metoder), "systemfel": set(bank.systemfel)}
+    known: dict[str, set[str]] = {kind.folder: set(bank.documents(kind.folder))
+                                  for kind in (kinds.METOD, kinds.SYSTEMFEL)}
     for kind, slug, _path, _parsed in bank.parsed:
         if slug and kind in known:
             known[kind].add(slug)
@@ -29,14 +31,13 @@ def _reference(bank, known: dict[str, set[str]], kind: str, slug: str, path: str
         return
     best = nearest(slug, sorted(known[kind]))
     hint = f" Menade du '{best}'?" if best else ""
-    what = "metod" if kind == "metoder" else "systemfel"
-    definite = "metoden" if kind == "metoder" else "systemfelet"
-    new = "Är den ny? Skapa den" if kind == "metoder" else "Är det nytt? Skapa det"  # en metod, ett systemfel
+    target = kinds.BY_FOLDER[kind]
+    new = "Är den ny? Skapa den" if target.genus == "en" else "Är det nytt? Skapa det"  # en metod, ett systemfel
     # Only a valid slug can be created (an invalid one is also reported at the field).
-    create = f" {new} med: metodbank ny {what} {slug}" if _SLUG.match(slug) else ""
+    create = f" {new} med: metodbank ny {target.singular} {slug}" if _SLUG.match(slug) else ""
     bank.problems.error(
         path, line,
-        f"{field}: {definite} '{slug}' finns inte (ingen fil {kind}/{slug}.md).{hint}{create}",
+        f"{field}: {target.definite} '{slug}' finns inte (ingen fil {target.folder}/{slug}.md).{hint}{create}",
     )
 
 
@@ -84,20 +85,22 @@ def check(bank) -> None:
     known = _known_slugs(bank)
     forbund_identity = identifier(bank.vocab)  # the one identity rule, as the site and search group them
     for kind, _slug, path, parsed in bank.parsed:
-        if kind != "projekt":
+        if kind != kinds.PROJEKT.folder:
             continue
         data = parsed.data
         for index, slug in enumerate(_slug_list(data.get("metoder"))):
-            _reference(bank, known, "metoder", slug, path, parsed.line_of(("metoder", index)), "metoder")
+            _reference(bank, known, kinds.METOD.folder, slug, path, parsed.line_of(("metoder", index)), "metoder")
         for index, obs in enumerate(data.get("systemfel") or [] if isinstance(data.get("systemfel"), list) else []):
             if isinstance(obs, dict) and isinstance(obs.get("id"), str):
-                _reference(bank, known, "systemfel", obs["id"], path, parsed.line_of(("systemfel", index, "id")), "systemfel")
+                _reference(bank, known, kinds.SYSTEMFEL.folder, obs["id"], path, parsed.line_of(("systemfel", index, "id")),
+                           "systemfel")
         beslut = (data.get("framgång") or {}).get("beslut") if isinstance(data.get("framgång"), dict) else None
         for b_index, item in enumerate(beslut if isinstance(beslut, list) else []):
             if isinstance(item, dict):
                 for s_index, slug in enumerate(_slug_list(item.get("systemfel"))):
                     loc = ("framgång", "beslut", b_index, "systemfel", s_index)
-                    _reference(bank, known, "systemfel", slug, path, parsed.line_of(loc), "framgång.beslut.systemfel")
+                    _reference(bank, known, kinds.SYSTEMFEL.folder, slug, path, parsed.line_of(loc),
+                               "framgång.beslut.systemfel")
         names = data.get("förbund")
         names = [names] if isinstance(names, str) else _slug_list(names)
         for index, name in enumerate(names):

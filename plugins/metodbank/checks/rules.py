@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import datetime as dt
 
+from .. import vokabular as v
 from ..datum import Datum, try_parse
 from ..frontmatter import Parsed
+from ..kinds import Grad
 from ..model import _SLUG, own_metoder
 from ..problems import ProblemList
 from ..suggest import did_you_mean
@@ -40,14 +42,14 @@ def check_projekt(parsed: Parsed, path: str, problems: ProblemList, today: dt.da
     status = data.get("status")
     start = try_parse(_get(data, "period", "start"))
     slut = try_parse(_get(data, "period", "slut"))
-    finished = status in ("avslutat", "avbrutet")
+    finished = status in v.STATUS_AVSLUTADE
 
     if finished and _get(data, "period", "slut") is None and isinstance(data.get("period"), dict):
         problems.error(path, line(("period",)), f"period.slut krävs när status är '{status}'")
     if start and slut and slut.is_before(start):
         problems.error(path, line(("period", "slut")), f"period.slut ({slut}) ligger före period.start ({start})")
 
-    if status in ("pågående", "avslutat", "avbrutet") and data.get("resultat") is None:
+    if status in v.STATUS_STARTADE and data.get("resultat") is None:
         # Also an empty 'resultat:' line: the field is there but says nothing.
         where = line(("resultat",)) if "resultat" in data else line(("status",))
         problems.error(path, where, f"fältet 'resultat' krävs när status är '{status}' (bara planerade projekt saknar resultat)")
@@ -79,8 +81,8 @@ def check_projekt(parsed: Parsed, path: str, problems: ProblemList, today: dt.da
     if finished and not _items(data.get("lärdomar")):
         problems.error(path, line(("lärdomar",)) if "lärdomar" in data else line(("status",)),
                        f"minst en lärdom krävs när status är '{status}' — vad skulle andra behöva veta?")
-    if status == "avbrutet" and not data.get("avbrottsorsak"):
-        problems.error(path, line(("status",)), "fältet 'avbrottsorsak' krävs när status är 'avbrutet': berätta varför projektet avbröts")
+    if status == v.AVBRUTET and not data.get("avbrottsorsak"):
+        problems.error(path, line(("status",)), f"fältet 'avbrottsorsak' krävs när status är '{status}': berätta varför projektet avbröts")
 
     _check_currency(data, parsed, path, problems, today, start, slut)
 
@@ -89,14 +91,14 @@ def _check_degree_evidence(parsed: Parsed, path: str, problems: ProblemList) -> 
     data = parsed.data
     grad = _get(data, "framgång", "grad")
     where = parsed.line_of(("framgång", "grad"))
-    if grad == 1 and not isinstance(data.get("resultat"), dict):
+    if grad == Grad.FÖRSTA and not isinstance(data.get("resultat"), dict):
         problems.error(path, where, "grad 1 kräver ett ifyllt 'resultat': vad hände med deltagarna?")
-    if grad == 2 and not _items(_get(data, "framgång", "implementerad_hos")):
+    if grad == Grad.ANDRA and not _items(_get(data, "framgång", "implementerad_hos")):
         problems.error(
             path, where,
             "grad 2 kräver 'framgång.implementerad_hos': vilken organisation använder metoden efter projektet?",
         )
-    if grad == 3:
+    if grad == Grad.TREDJE:
         if not _items(_get(data, "framgång", "beslut")):
             problems.error(path, where, "grad 3 kräver 'framgång.beslut': vilket systemförändrande beslut fattades?")
         if not _items(data.get("systemfel")):
@@ -138,10 +140,10 @@ def _check_implementation_metod(parsed: Parsed, path: str, problems: ProblemList
 
 def stale_reason(status, start: Datum | None, slut: Datum | None, today: dt.date) -> str | None:
     """Why a project's write-up looks out of date, or None (clearinghouse-style re-review)."""
-    if status == "pågående" and slut and slut.last_day < today:
-        return f"projektet är 'pågående' men period.slut ({slut}) har passerat — uppdatera status och resultat"
-    if status == "planerat" and start and start.first_day < today - dt.timedelta(days=365):
-        return f"projektet är 'planerat' men skulle ha startat {start} — har det startat, eller ska det strykas?"
+    if status == v.PÅGÅENDE and slut and slut.last_day < today:
+        return f"projektet är '{status}' men period.slut ({slut}) har passerat — uppdatera status och resultat"
+    if status == v.PLANERAT and start and start.first_day < today - dt.timedelta(days=365):
+        return f"projektet är '{status}' men skulle ha startat {start} — har det startat, eller ska det strykas?"
     return None
 
 

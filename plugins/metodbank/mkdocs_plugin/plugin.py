@@ -22,8 +22,12 @@ from mkdocs.structure.toc import get_toc
 from ..build import ASSET_DIR, ASSETS, BuildError, ContentError, Role, SiteBuild, content_folders
 from ..settings import SettingsError, read_settings
 from .config import MetodbankConfig
+from .digest import engine_digest
 
 log = logging.getLogger("mkdocs.plugins.metodbank")
+
+# theme_overrides/metodbank-cachad.html: renders nothing (see on_post_page).
+CACHED_TEMPLATE = "metodbank-cachad.html"
 
 # Item pages never enter the nav: mkdocs-material draws the whole nav into every page.
 _INCLUSION = {
@@ -77,11 +81,21 @@ class MetodbankPlugin(BasePlugin[MetodbankConfig]):
         # Pages render in the core's order, so finished search parts index meanwhile.
         return Files(sorted(files, key=lambda f: self.build.render_order(f.src_uri)))
 
+    def on_nav(self, nav, config, files):
+        self.build.begin_render(engine_digest(config, nav))
+        self.cached: dict[str, str] = {}
+        return nav
+
     def on_page_markdown(self, markdown, page, config, files):
         # Pagefind is the site's search. mkdocs-material's search plugin stays
         # enabled only for its header search box; keep every page out of its
         # single-file index (50 MB at 5,000 projects).
         page.meta["search"] = {**(page.meta.get("search") or {}), "exclude": True}
+        cached = self.build.cached_page(page.file.src_uri)
+        if cached is not None:
+            # Rendered before with the same inputs: the theme has nothing to do.
+            self.cached[page.file.src_uri] = cached
+            page.meta["template"] = CACHED_TEMPLATE
         return self.build.page_markdown(page.file.src_uri, markdown)
 
     def on_page_content(self, html, page, config, files):
@@ -90,6 +104,13 @@ class MetodbankPlugin(BasePlugin[MetodbankConfig]):
             # The engine saw only a marker: the contents list comes from the core.
             page.toc = get_toc(_toc_tokens(headings))
         return self.build.page_rendered(page.file.src_uri, page.file.dest_uri, page.title or "", html)
+
+    def on_post_page(self, output, page, config):
+        cached = self.cached.pop(page.file.src_uri, None)
+        if cached is not None:
+            return cached
+        self.build.page_written(page.file.src_uri, output)
+        return output
 
     def on_post_build(self, config):
         try:

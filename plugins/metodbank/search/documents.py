@@ -23,11 +23,12 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .. import kinds
 from ..forbund import identity as forbund_identity
 from .analysis import ANALYSIS_VERSION
 
 # The folder names are plural; a hit's type is shown in the singular.
-TYP = {"projekt": "projekt", "metoder": "metod", "systemfel": "systemfel"}
+TYP = {kind.folder: kind.singular for kind in kinds.ALL}
 
 @dataclass
 class Record:
@@ -71,7 +72,7 @@ class Corpus:
             derived = derive(bank)
         self.bank = bank
         self.derived = derived
-        self.docs = {f"{kind}/{slug}": doc for kind in ("projekt", "metoder", "systemfel")
+        self.docs = {f"{kind}/{slug}": doc for kind in kinds.FOLDERS
                      for slug, doc in sorted(bank.documents(kind).items())}
         self._borrowed: dict[str, dict] = {}
 

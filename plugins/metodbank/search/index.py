@@ -23,6 +23,7 @@ from pathlib import Path
 
 from whoosh import index as whoosh_index
 
+from .. import kinds
 from . import store
 from .analysis import ANALYSIS_VERSION, Decompounder, lexicon_stems
 from .documents import Corpus
@@ -120,8 +121,7 @@ def build_index(bank, index_dir, *, fingerprint: str | None = None, rebuild: boo
         stats.documents = len(digests)
         vocabularies = {name: dict(terms) for name, terms in bank.vocab.terms.items()}
         new_info = {"format": FORMAT, "fingerprint": fingerprint, "documents": len(digests),
-                    "vokabular": vocabularies, "slugs": {kind: sorted(bank.documents(kind)) for kind in
-                                                         ("projekt", "metoder", "systemfel")}}
+                    "vokabular": vocabularies, "slugs": {kind: sorted(bank.documents(kind)) for kind in kinds.FOLDERS}}
 
         if live is not None and not (added or updated or removed or resplit):
             if info != new_info:  # e.g. a touched file: only the fingerprint moved

@@ -27,8 +27,10 @@ from whoosh import index as whoosh_index
 from whoosh import qparser, query
 from whoosh.qparser import syntax
 
+from .. import kinds
+from ..kinds import Grad
 from ..suggest import did_you_mean, fold
-from ..vokabular import STATUS_PROJEKT, STATUS_SYSTEMFEL
+from ..vokabular import STATUS_PROJEKT, STATUS_SYSTEMFEL, eller
 from . import store
 from .analysis import name_analyzer
 from .documents import forbund_id
@@ -36,7 +38,10 @@ from .errors import IndexMissing, SearchError
 from .schema import FIELD_ALIASES, TEXT_BOOSTS, facet_token
 from .snippets import Matcher, Snippet, lead, render, snippet
 
-TYPER = {"projekt": "projekt", "metod": "metod", "metoder": "metod", "systemfel": "systemfel"}
+# A type by its singular (as hits show it) or by its folder: "metod" or "metoder".
+TYPER = {name: kind.singular for kind in kinds.ALL for name in (kind.singular, kind.folder)}
+_SINGULARS = [kind.singular for kind in kinds.ALL]
+_GRADER = [str(grad.value) for grad in Grad]
 # Filter names accepted by search(filters=...) and the field each one means.
 FILTERS = ("målgrupp", "parter", "metoder", "systemfel", "kategori", "status", "grad", "startår", "förbund", "typ")
 _ALIAS_OF = {alias: name for name, aliases in FIELD_ALIASES.items() for alias in [name, *aliases]}
@@ -265,7 +270,7 @@ def _known_values(info: dict) -> dict[str, set[str]]:
         "systemfel": tokens(slugs.get("systemfel", [])),
         "status": tokens(STATUS_PROJEKT + STATUS_SYSTEMFEL),
         "typ": set(TYPER),
-        "grad": {"0", "1", "2", "3"},
+        "grad": set(_GRADER),
     }
 
 
@@ -301,11 +306,11 @@ def _filter_term(name: str, value: str, known: dict, info: dict) -> query.Query:
     value = value.strip()
     if name == "typ":
         if value.lower() not in TYPER:
-            raise SearchError(f"'{value}' är ingen typ{did_you_mean(value, ['projekt', 'metod', 'systemfel'])}. Typer: projekt, metod, systemfel")
+            raise SearchError(f"'{value}' är ingen typ{did_you_mean(value, _SINGULARS)}. Typer: {', '.join(_SINGULARS)}")
         return query.Term("typ", TYPER[value.lower()])
     if name == "grad":
         if value not in known["grad"]:
-            raise SearchError(f"grad måste vara 0, 1, 2 eller 3, inte '{value}'")
+            raise SearchError(f"grad måste vara {eller(_GRADER)}, inte '{value}'")
         return query.Term("grad", value)
     if name == "startår":
         if not re.fullmatch(r"\d{4}", value):

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from whoosh import fields
 
+from .. import kinds
+from ..kinds import Grad
 from ..suggest import fold
 from .analysis import delord_analyzer, name_analyzer, swedish_analyzer
 from .documents import Record
@@ -116,9 +118,9 @@ def to_fields(record: Record, delord: str) -> dict:
     return {k: v for k, v in doc.items() if v not in ("", None)}
 
 
-_TYP_ORDER = {"systemfel": 0, "metod": 1, "projekt": 2}
+_TYP_ORDER = {kinds.SYSTEMFEL.singular: 0, kinds.METOD.singular: 1, kinds.PROJEKT.singular: 2}
 
 
 def order_key(record: Record) -> str:
-    grad = 9 if record.grad is None else 3 - record.grad
+    grad = 9 if record.grad is None else max(Grad) - record.grad  # the highest degree first
     return f"{_TYP_ORDER[record.typ]}{grad}{fold(record.titel)}"

@@ -10,6 +10,8 @@ from __future__ import annotations
 import json
 
 from ..derive import Derived
+from ..kinds import Grad
+from ..vokabular import STATUS_PROJEKT
 
 SUMMARY_CHARS = 160
 FACETS = ("målgrupp", "parter", "metoder", "systemfel", "förbund", "grad", "status", "startår")
@@ -23,8 +25,8 @@ def build(d: Derived) -> dict:
         "metoder": [[slug, d.bank.metoder[slug].meta.titel] for slug in d.matrix_metoder],
         "systemfel": [[f.systemfel.slug, f.systemfel.meta.titel] for f in d.ranking],
         "förbund": [[slug, f.namn] for slug, f in d.förbund.items()],
-        "grad": [[str(g), f"{g} – {label}"] for g, label in _grad_labels().items()],
-        "status": [[s, s] for s in ("planerat", "pågående", "avslutat", "avbrutet")],
+        "grad": [[str(g.value), g.filter_label] for g in Grad],
+        "status": [[s, s] for s in STATUS_PROJEKT],
         "startår": [[str(y), str(y)] for y in d.by_startår],
     }
     index = {facet: {key: i for i, (key, _label) in enumerate(vals)} for facet, vals in values.items()}
@@ -59,12 +61,6 @@ def _shorten(text: str) -> str:
     if len(text) <= SUMMARY_CHARS:
         return text
     return text[: SUMMARY_CHARS].rsplit(" ", 1)[0] + " …"
-
-
-def _grad_labels() -> dict[int, str]:
-    from ..vokabular import GRAD_LABELS
-
-    return GRAD_LABELS
 
 
 def render(d: Derived) -> str:

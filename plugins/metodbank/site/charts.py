@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..kinds import Grad
+
 
 @dataclass
 class Bar:
@@ -14,24 +16,29 @@ class Bar:
     width: float
     y: float
     text: str
+    grad: int | None = None  # a pyramid bar's degree
 
 
-def pyramid(counts: dict[int, int], labels: dict[int, str], width: float = 560, row: float = 44) -> dict:
-    """Centred bars, degree 3 on top, widths proportional to the count.
+def pyramid(counts: dict[int, int], labels: dict[int, str] | None = None, width: float = 560,
+            row: float = 44) -> dict:
+    """Centred bars, the highest degree on top, widths proportional to the count.
+    ``labels``: each degree's label (default: :attr:`Grad.label`).
 
     Every bar carries its number as text: the chart never relies on colour.
     """
+    labels = labels or {grad: grad.label for grad in Grad}
     largest = max(counts.values(), default=0) or 1
     usable = width - 40
     bars = []
-    for index, grad in enumerate((3, 2, 1, 0)):
+    degrees = Grad.highest_first()
+    for index, grad in enumerate(degrees):
         count = counts.get(grad, 0)
         bar_width = max(usable * count / largest, 2 if count else 0)
         bars.append(
             Bar(labels[grad], count, (width - bar_width) / 2, bar_width, 10 + index * row,
-                f"{labels[grad]}: {count} projekt")
+                f"{labels[grad]}: {count} projekt", grad=int(grad))
         )
-    return {"bars": bars, "width": width, "height": 20 + 4 * row, "row": row}
+    return {"bars": bars, "width": width, "height": 20 + len(degrees) * row, "row": row}
 
 
 def diverging(values: list[tuple[str, int]], width: float = 640, row: float = 30, label_width: float = 150,

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import enum
 import functools
+import hashlib
 import json
+import pickle
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,8 +17,11 @@ from markupsafe import Markup, escape
 
 from .. import vokabular as v
 from ..body import DOCS, RenderedBody, site_path
+from ..body import version as render_version
+from ..cache import write_pickle
 from ..body import render as render_body
 from ..derive import Derived
+from ..kinds import Grad
 from ..schema import generate as json_schema
 from . import charts, format as fmt
 from .pagefind import filters as pagefind_filters
@@ -84,6 +89,8 @@ class SiteOptions:
     # The browser search's Pagefind bundles, relative to the site root: the
     # first is the main one, the rest are merged into it (see pagefind_index).
     search_bundles: list = field(default_factory=lambda: ["pagefind/"])
+    # Where rendered bodies are kept between builds (None: not kept).
+    cache_dir: Path | None = None
 
 
 @functools.lru_cache(maxsize=1)
@@ -100,7 +107,9 @@ def environment() -> Environment:
     )
     env.filters.update(tal=fmt.tal, kr=fmt.kr, procent=fmt.procent, decimal=fmt.decimal, yaml_str=_yaml_str,
                        pagefind_text=_pagefind_text)
-    env.globals.update(GRAD_LABELS=v.GRAD_LABELS, GRAD_MEANING=v.GRAD_MEANING, charts=charts)
+    # The degrees of success with their labels and meanings (templates iterate
+    # Grad), the statuses, and `eller` to word a list of them ("avslutat eller avbrutet").
+    env.globals.update(Grad=Grad, STATUS_SYSTEMFEL=v.STATUS_SYSTEMFEL, eller=v.eller, charts=charts)
     return env
 
 
@@ -139,6 +148,8 @@ class Generator:
         self.options = options or SiteOptions()
         self.env = environment()
         self._rows: dict[tuple[str, str], Markup] = {}
+        self._bodies = BodyCache(self.options.cache_dir / "brodtext.pickle" if self.options.cache_dir else None,
+                                 self._link_context())
 
     def render(self, template: str, src_uri: str, body: str = "", role: Role = Role.SECTION,
                searchable: bool = False, filters: dict | None = None, **context) -> Page:
@@ -160,8 +171,23 @@ class Generator:
 
     def render_body(self, text: str, src_uri: str, reserved_ids: frozenset) -> RenderedBody:
         """The author's Markdown as published: links resolved to site URLs,
-        heading ids clear of the page's own, sanitised."""
-        return render_body(text, src_uri, resolve=self._resolve, base=base_for(src_uri), reserved_ids=reserved_ids)
+        heading ids clear of the page's own, sanitised. Kept between builds:
+        Markdown and the sanitiser were half of the pages' cost."""
+        return self._bodies.get(text, src_uri, reserved_ids, lambda: render_body(
+            text, src_uri, resolve=self._resolve, base=base_for(src_uri), reserved_ids=reserved_ids))
+
+    def _link_context(self) -> str:
+        """What resolving a body's links depends on besides the body: which
+        files the bank and docs/ hold."""
+        h = hashlib.sha256()
+        for kind in ("projekt", "metoder", "systemfel"):
+            for slug in sorted(self.bank.documents(kind)):
+                h.update(f"{kind}/{slug}\0".encode())
+        docs = Path(self.bank.root) / DOCS
+        if docs.is_dir():
+            for path in sorted(docs.rglob("*")):
+                h.update(f"{path.relative_to(docs).as_posix()}\0".encode())
+        return h.hexdigest()
 
     def _resolve(self, target: str) -> str | None:
         return site_path(target, self._exists)
@@ -193,6 +219,12 @@ class Generator:
 
     def pages(self) -> list[Page]:
         """Every generated page, with its role and search facets set once here."""
+        try:
+            return self._pages()
+        finally:
+            self._bodies.save()
+
+    def _pages(self) -> list[Page]:
         d = self.d
         item, section, hidden = Role.ITEM, Role.SECTION, Role.HIDDEN
         out = [self.render("projekt_index.md.j2", "projekt/index.md", role=section, projekt=d.projekt_sorted)]
@@ -234,6 +266,39 @@ class Generator:
     def key_figures(self, src_uri: str = "index.md") -> str:
         """The start page's key figures and pyramid, as an HTML snippet."""
         return self.render("nyckeltal.html.j2", src_uri).html
+
+
+class BodyCache:
+    """Rendered bodies by a digest of everything rendering reads: the text,
+    the page, the ids it must avoid, the files links may point to, and the
+    renderer's version. Only what this build used is saved."""
+
+    VERSION = "1"
+
+    def __init__(self, path: Path | None, link_context: str):
+        self.path = path
+        self.link_context = link_context
+        self.stored: dict = {}
+        self.used: dict = {}
+        if path is not None:
+            try:
+                with open(path, "rb") as handle:
+                    self.stored = pickle.load(handle)
+            except Exception:  # noqa: BLE001 - missing, old or broken: render afresh
+                self.stored = {}
+
+    def get(self, text: str, src_uri: str, reserved_ids: frozenset, render) -> RenderedBody:
+        key = hashlib.sha256("\0".join((self.VERSION, render_version(), self.link_context, src_uri,
+                                        " ".join(sorted(reserved_ids)), text)).encode("utf-8")).digest()
+        found = self.stored.get(key)
+        if found is None:
+            found = render()
+        self.used[key] = found
+        return found
+
+    def save(self) -> None:
+        if self.path is not None and self.used.keys() != self.stored.keys():
+            write_pickle(self.path, self.used)
 
 
 def _generated_headings(html: str) -> list[tuple[int, str, str]]:

@@ -3,16 +3,17 @@ the page (so nothing has to re-read a slug out of a path later)."""
 
 from __future__ import annotations
 
+from ... import kinds
 from ...derive import Derived
-from ...vokabular import GRAD_LABELS
+from ...kinds import Grad
 
 # A hand-written page (docs/) and anything else not of a kind.
 PAGE_FILTERS = {"Typ": ["Sida"]}
-_TYPE = {"projekt": "Projekt", "metoder": "Metod", "systemfel": "Systemfel"}
 
 
 def of_kind(kind: str) -> dict[str, list[str]]:
-    return {"Typ": [_TYPE[kind]]}
+    """``kind``: the folder (``metoder``)."""
+    return {"Typ": [kinds.BY_FOLDER[kind].name]}
 
 
 def for_projekt(doc, d: Derived) -> dict[str, list[str]]:
@@ -20,9 +21,9 @@ def for_projekt(doc, d: Derived) -> dict[str, list[str]]:
     m = doc.meta
     vocab = d.bank.vocab
     return {
-        "Typ": [_TYPE["projekt"]],
+        "Typ": [kinds.PROJEKT.name],
         "Målgrupp": [vocab.label("målgrupp", k) for k in m.målgrupp],
-        "Grad": [f"{m.framgång.grad} – {GRAD_LABELS[m.framgång.grad]}"],
+        "Grad": [Grad(m.framgång.grad).filter_label],
         "Förbund": [f.namn for f in d.projekt_förbund[doc.slug]],
         "Status": [m.status],
     }

@@ -34,6 +34,7 @@ import resource
 import shutil
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from dataclasses import dataclass, field
@@ -128,8 +129,12 @@ class PartedIndex:
         self.parts = {k: _Part(k, set()) for k in range(count)}
         for path in expected_paths:
             self.parts[shard_of(path, count)].expected.add(path)
-        self.staging = self.cache_dir / "in"
-        shutil.rmtree(self.staging, ignore_errors=True)
+        # Staging of its own: two builds sharing the cache never meet here.
+        # What a killed build left (the build holds the cache's lock now).
+        self.cache_dir.mkdir(parents=True, exist_ok=True)
+        for leftover in [*self.cache_dir.glob(".in-*"), *self.cache_dir.glob(".del-*")]:
+            shutil.rmtree(leftover, ignore_errors=True)
+        self.staging = Path(tempfile.mkdtemp(dir=self.cache_dir, prefix=".in-"))
         self.queue: queue.Queue = queue.Queue()
         self.report = IndexReport(parts=count)
         self.lock = threading.Lock()
@@ -201,10 +206,11 @@ class PartedIndex:
             target = staging / path
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(data)
-        # Earlier versions of this part (and a run that died half-way) go first.
+        # Earlier versions of this part go first (the build holds the cache's
+        # lock, see build.py, so no other build is reading them).
         for old in self.cache_dir.glob(f"del-{part.number}-*"):
             shutil.rmtree(old, ignore_errors=True)
-        tmp = out.with_name(out.name + ".tmp")
+        tmp = Path(tempfile.mkdtemp(dir=self.cache_dir, prefix=f".del-{part.number}-{digest}-"))
         command = [sys.executable, "-m", "pagefind", "--site", str(staging),
                    "--output-path", str(tmp), "--force-language", self.language, "--quiet"]
         started, cpu_before = time.perf_counter(), _children_cpu()
@@ -259,6 +265,7 @@ class PartedIndex:
                 break
         self.queue.put(None)
         self.worker.join()
+        shutil.rmtree(self.staging, ignore_errors=True)
 
 
 def _children_cpu() -> float:

@@ -1,8 +1,9 @@
 """``metodbank sök``: search the bank from the terminal.
 
 A thin adapter: find the bank, make sure the index is fresh
-(:mod:`.fresh`), search (:mod:`.query`) and print. Every user mistake ends
-as a Swedish message and exit code 2, never a traceback.
+(:mod:`metodbank.search.fresh`), search (:mod:`metodbank.search.query`)
+and print. Every user mistake ends as a Swedish message and exit code 2,
+never a traceback.
 
 Everything printed comes from content files anyone may have written, so
 control characters are removed first (:func:`clean`): a title must not be
@@ -18,10 +19,13 @@ import re
 import sys
 from pathlib import Path
 
+from ..search.errors import SearchError
+from ..search.fresh import ensure_index
+from ..search.query import search
+from ..search.snippets import render
 from ..settings import Settings, bank_settings, config_file_for, find_root, is_bank_root, read_settings
 from ..vokabular import GRAD_LABELS
-from .errors import SearchError
-from .snippets import render
+from .common import EXIT_OK, EXIT_USAGE, UsageError
 
 EPILOG = """\
 sökfrågan:
@@ -60,20 +64,13 @@ FILTER_OPTIONS = [
 ]
 
 
-class _SwedishHelp(argparse.RawDescriptionHelpFormatter):
-    def add_usage(self, usage, actions, groups, prefix=None):
-        super().add_usage(usage, actions, groups, prefix="användning: " if prefix is None else prefix)
-
-
 def register(sub) -> None:
     parser = sub.add_parser(
         "sök", aliases=["sok"], help="sök bland projekt, metoder och systemfel",
         description="Sök i metodbanken. Träffarna rangordnas; titelträffar väger tyngst.",
-        epilog=EPILOG, formatter_class=_SwedishHelp, add_help=False,
+        epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser._positionals.title = "sökord"
-    parser._optionals.title = "flaggor"
-    parser.add_argument("-h", "--hjälp", "--help", action="help", help="visa den här hjälpen")
     parser.add_argument("fråga", nargs="*", metavar="SÖKORD", help="vad du söker (flera ord: alla ska finnas)")
     filters = parser.add_argument_group("filter (kan upprepas: --grad 2 --grad 3 betyder 2 eller 3)")
     for option, aliases, dest, text in FILTER_OPTIONS:
@@ -84,7 +81,7 @@ def register(sub) -> None:
     parser.add_argument("--bank", metavar="MAPP", help="bankens mapp (standard: den som innehåller aktuell mapp)")
     parser.add_argument("--config", metavar="MKDOCS_YML", help="mkdocs.yml med vokabulär (standard: bankens egen)")
     parser.add_argument("--bygg-om", dest="rebuild", action="store_true", help="bygg om indexet från grunden")
-    parser.set_defaults(handler=cmd_sok)
+    parser.set_defaults(handler=run)
 
 
 def _positive(text: str) -> int:
@@ -97,19 +94,15 @@ def _positive(text: str) -> int:
     return value
 
 
-def cmd_sok(args) -> int:
-    from .. import cli as main_cli
-    from .fresh import ensure_index
-    from .query import search
-
+def run(args) -> int:
     # root: the content folder (``innehall``), where the site build keeps its index too.
-    settings, root = _bank_settings(args, main_cli)
+    settings, root = _bank_settings(args)
     if args.index:
         index_dir = Path(args.index)
     elif root is not None:
         index_dir = root / ".cache" / "metodbank" / "sok"
     else:
-        raise main_cli.UsageError("hittar ingen metodbank här: gå till bankens mapp eller ange --bank eller --index")
+        raise UsageError("hittar ingen metodbank här: gå till bankens mapp eller ange --bank eller --index")
     # An explicit --index without --bank is read as it is (e.g. the copy
     # published in the site under sok/index/); otherwise refresh it first.
     if root is not None and not (args.index and not args.bank):
@@ -126,7 +119,7 @@ def cmd_sok(args) -> int:
         hits = search(index_dir, text, filters, limit=args.limit)
     except SearchError as exc:
         _say(f"metodbank sök: {exc.message}")
-        return main_cli.EXIT_USAGE
+        return EXIT_USAGE
     site_url = settings.site_url if settings is not None else ""
     if args.json:
         payload = {
@@ -135,12 +128,12 @@ def cmd_sok(args) -> int:
             "träffar": [dict(h.to_json(), länk=site_url + h.url if site_url else None) for h in hits],
         }
         sys.stdout.write(json_for_terminal(payload) + "\n")
-        return main_cli.EXIT_OK
+        return EXIT_OK
     _print_hits(hits, root, site_url, sys.stdout.isatty() and not os.environ.get("NO_COLOR"))
-    return main_cli.EXIT_OK
+    return EXIT_OK
 
 
-def _bank_settings(args, main_cli) -> tuple[Settings | None, Path | None]:
+def _bank_settings(args) -> tuple[Settings | None, Path | None]:
     """(settings, content folder) of the bank to search, from ``--bank`` or
     the folders above the working directory, ``--config`` overriding its
     ``mkdocs.yml``; outside a bank (None, None), or only ``--config``'s
@@ -148,7 +141,7 @@ def _bank_settings(args, main_cli) -> tuple[Settings | None, Path | None]:
     if args.bank:
         folder = Path(args.bank)
         if not is_bank_root(folder) and not (folder / "mkdocs.yml").is_file():
-            raise main_cli.UsageError(
+            raise UsageError(
                 f"'{args.bank}' är ingen metodbank (mappen saknar projekt/, metoder/ och systemfel/ och mkdocs.yml)")
     else:
         folder = find_root(Path.cwd())

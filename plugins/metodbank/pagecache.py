@@ -1,0 +1,62 @@
+"""Finished pages kept between builds, keyed by everything they depend on.
+
+The site engine spends most of a rebuild wrapping pages that did not change
+in the theme (about 24 s of CPU at 5,000 projects). A page's key is a digest
+of its own inputs (the core's ``input_digest``: its generated HTML, contents
+list and search facets) and of everything the engine adds (the nav, the
+config, the theme and package versions: the adapter's ``engine_digest``).
+A page whose key is stored is not rendered again; its HTML comes from here.
+
+Entries are written whole (:func:`files.write_atomic`), so two builds that
+share the cache never see half a page; entries no build used are removed by
+:meth:`PageCache.prune`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from .files import write_atomic
+
+FORMAT = "1"  # bump when what a key covers changes
+
+
+class PageCache:
+    def __init__(self, folder: Path):
+        self.folder = Path(folder)
+        self.used: set[str] = set()
+        self.hits = 0
+        self.misses = 0
+
+    @staticmethod
+    def key(engine_digest: str, input_digest: str, src_uri: str) -> str:
+        return hashlib.sha256(f"{FORMAT}\0{engine_digest}\0{input_digest}\0{src_uri}".encode()).hexdigest()
+
+    def _path(self, key: str) -> Path:
+        return self.folder / key[:2] / f"{key}.html"
+
+    def get(self, key: str) -> str | None:
+        try:
+            html = self._path(key).read_text("utf-8")
+        except (OSError, UnicodeDecodeError):
+            self.misses += 1
+            return None
+        self.used.add(key)
+        self.hits += 1
+        return html
+
+    def put(self, key: str, html: str) -> None:
+        write_atomic(self._path(key), html)
+        self.used.add(key)
+
+    def prune(self) -> int:
+        """Remove the pages this build did not use; returns how many."""
+        removed = 0
+        if not self.folder.is_dir():
+            return 0
+        for path in self.folder.glob("*/*.html"):
+            if path.stem not in self.used:
+                path.unlink(missing_ok=True)
+                removed += 1
+        return removed

@@ -1,0 +1,136 @@
+"""The incremental build: a rebuild with the caches of an earlier build
+publishes exactly what a build from nothing publishes, and renders only the
+pages whose inputs changed.
+
+For each kind of edit — a body, a title, a metod reference, a vocabulary
+label, another setting in mkdocs.yml, a theme template — a bank whose caches
+are warm is edited and rebuilt, the same edited bank is built again from
+nothing, and the two sites are compared byte for byte. Both builds get the
+same SOURCE_DATE_EPOCH (the sitemap's gzip header carries the build date).
+The page cache's own count of pages rendered again is checked too.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from repo_helpers import copy_bank
+from site_helpers import MKDOCS
+
+pytestmark = pytest.mark.build
+
+SOURCE_DATE_EPOCH = "1767225600"  # any fixed time, the same for both builds
+TIMINGS = re.compile(r"^metodbank-tider: (.*)$", re.MULTILINE)
+
+
+def build(bank: Path, site: Path) -> dict:
+    """Build ``bank`` into ``site``; returns the page cache's counts."""
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", SOURCE_DATE_EPOCH=SOURCE_DATE_EPOCH, METODBANK_TIMINGS="1")
+    proc = subprocess.run([str(MKDOCS), "build", "--strict", "-f", str(bank / "mkdocs.yml"), "-d", str(site)],
+                          cwd=bank, env=env, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    report = json.loads(TIMINGS.search(proc.stderr).group(1))
+    return report["antal"]["sidcache"]
+
+
+def differences(first: Path, second: Path) -> list[str]:
+    a = {p.relative_to(first).as_posix(): p for p in first.rglob("*") if p.is_file()}
+    b = {p.relative_to(second).as_posix(): p for p in second.rglob("*") if p.is_file()}
+    found = [f"bara i det varma bygget: {n}" for n in sorted(a.keys() - b.keys())]
+    found += [f"bara i det kalla bygget: {n}" for n in sorted(b.keys() - a.keys())]
+    found += [f"skiljer sig: {n}" for n in sorted(a.keys() & b.keys()) if a[n].read_bytes() != b[n].read_bytes()]
+    return found
+
+
+@pytest.fixture(scope="module")
+def warm_bank(tmp_path_factory) -> Path:
+    """The example bank with a theme override folder, built once: its .cache is warm."""
+    bank = copy_bank(tmp_path_factory.mktemp("varm") / "bank")
+    config = bank / "mkdocs.yml"
+    config.write_text(config.read_text("utf-8").replace("  name: material\n", "  name: material\n  custom_dir: overrides\n"),
+                      "utf-8")
+    (bank / "overrides").mkdir()
+    (bank / "overrides" / "main.html").write_text('{% extends "base.html" %}\n', "utf-8")
+    counts = build(bank, bank.parent / "site")
+    assert counts["träffar"] == 0 and counts["missar"] > 50
+    return bank
+
+
+def _replace(path: Path, old: str, new: str) -> None:
+    text = path.read_text("utf-8")
+    assert old in text, (path, old)
+    path.write_text(text.replace(old, new, 1), "utf-8")
+
+
+def _single_method_project(bank: Path) -> Path:
+    for path in sorted((bank / "projekt").glob("*.md")):
+        text = path.read_text("utf-8")
+        if re.search(r"^metoder: \[[a-z0-9-]+\]$", text, re.MULTILINE) and "implementerad_hos" not in text:
+            return path
+    raise AssertionError("inget projekt med en metod och utan implementeringar")
+
+
+EDITS = {
+    # edit(bank) -> None; the most pages it may render again (None: any number)
+    "brödtext": (lambda bank: _replace(sorted((bank / "projekt").glob("*.md"))[0], "\n## ",
+                                       "\nEn ny mening i brödtexten.\n\n## "), 1),
+    "titel": (lambda bank: _replace(sorted((bank / "projekt").glob("*.md"))[0], "titel: ", "titel: Omdöpt "),
+              None),
+    "metodreferens": (lambda bank: _replace(_single_method_project(bank), "metoder: [",
+                                            "metoder: [motiverande-samtal, "), None),
+    "vokabuläretikett": (lambda bank: _replace(bank / "mkdocs.yml", "      vokabular: {}",
+                                               "      vokabular:\n        målgrupp:\n"
+                                               "          unga-16-19: Unga mellan 16 och 19 år"), None),
+    "mkdocs.yml": (lambda bank: _replace(bank / "mkdocs.yml", "copyright: ", "copyright: Uppdaterad. "), None),
+    "mall": (lambda bank: (bank / "overrides" / "main.html").write_text(
+        '{% extends "base.html" %}\n{% block extrahead %}<meta name="mb-test" content="1">{% endblock %}\n',
+        "utf-8"), None),
+}
+
+
+@pytest.mark.parametrize("name", sorted(EDITS))
+def test_a_warm_rebuild_publishes_what_a_cold_build_does(warm_bank, tmp_path, name):
+    edit, most = EDITS[name]
+    warm = tmp_path / "varm"
+    shutil.copytree(warm_bank, warm, symlinks=True)  # with its warm .cache
+    edit(warm)
+    counts = build(warm, tmp_path / "site-varm")
+    cold = tmp_path / "kall"
+    shutil.copytree(warm, cold, ignore=shutil.ignore_patterns(".cache"))
+    build(cold, tmp_path / "site-kall")
+    assert differences(tmp_path / "site-varm", tmp_path / "site-kall") == []
+    if most is not None:
+        assert counts["missar"] <= most, counts
+    assert counts["träffar"] > 0 or name in ("mkdocs.yml", "mall", "vokabuläretikett"), counts
+
+
+def test_an_unchanged_rebuild_renders_nothing_again(warm_bank, tmp_path):
+    warm = tmp_path / "varm"
+    shutil.copytree(warm_bank, warm, symlinks=True)
+    counts = build(warm, tmp_path / "site")
+    assert counts["missar"] == 0 and counts["träffar"] > 50
+
+
+def test_two_builds_at_once_share_the_cache_safely(warm_bank, tmp_path):
+    """As when ``make serve`` is running and the user runs ``make site``: both
+    builds succeed, and both publish what a build on its own publishes."""
+    bank = tmp_path / "bank"
+    shutil.copytree(warm_bank, bank, ignore=shutil.ignore_patterns(".cache"))
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", SOURCE_DATE_EPOCH=SOURCE_DATE_EPOCH)
+    procs = [subprocess.Popen([str(MKDOCS), "build", "--strict", "-f", str(bank / "mkdocs.yml"),
+                               "-d", str(tmp_path / f"site-{n}")], cwd=bank, env=env,
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True) for n in (1, 2)]
+    outputs = [proc.communicate(timeout=300)[0] for proc in procs]
+    assert [proc.returncode for proc in procs] == [0, 0], outputs
+    alone = tmp_path / "ensam"
+    shutil.copytree(bank, alone, ignore=shutil.ignore_patterns(".cache"))
+    build(alone, tmp_path / "site-ensam")
+    for n in (1, 2):
+        assert differences(tmp_path / f"site-{n}", tmp_path / "site-ensam") == []
