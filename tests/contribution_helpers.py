@@ -16,15 +16,11 @@ from pathlib import Path
 
 from metodbank.cli import main
 
-TESTS = Path(__file__).resolve().parent
-REPO = TESTS.parent
+from browser_helpers import CHROMIUM, CHROMIUM_ARGS, serve  # noqa: F401 - re-exported for the tests
+from repo_helpers import BANK_INPUTS, MKDOCS, copy_bank  # noqa: F401 - re-exported for the tests
+
 VENV_BIN = Path(sys.executable).parent
-MKDOCS = VENV_BIN / "mkdocs"
 METODBANK = VENV_BIN / "metodbank"
-
-
-from browser_helpers import CHROMIUM, CHROMIUM_ARGS, serve  # noqa: F401,E402 - re-exported for the tests
-from repo_helpers import BANK_INPUTS, copy_bank  # noqa: F401,E402 - re-exported for the tests
 
 
 def clean_env(**extra: str) -> dict:

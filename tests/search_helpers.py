@@ -15,8 +15,6 @@ from pathlib import Path
 
 import yaml
 
-REPO = Path(__file__).resolve().parents[1]
-
 FILLER = (
     "Förbundet ville pröva ett nytt arbetssätt tillsammans med kommunen och regionen. "
     "Deltagarna fick en gemensam plan och regelbundna möten med personal från flera myndigheter. "

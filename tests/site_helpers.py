@@ -1,5 +1,7 @@
-"""Helpers and session fixtures for the tests that build the real site
-(``test_site_build.py``, ``test_site_browser.py``).
+"""Helpers for the tests that build the real site (``test_site_build.py``,
+``test_site_browser.py`` …). The session fixtures built on them
+(``site_src``, ``built_site``, ``content``, ``evil_bank``, ``evil_site``,
+``site_server``, ``browser``) live in ``conftest.py``.
 
 Every expected value these tests compare against is computed here from the
 content files with ``yaml.safe_load`` – never through ``metodbank.derive`` –
@@ -7,8 +9,6 @@ so a bug in the derivation cannot hide itself.
 
 The built HTML is read with the standard library only (``html.parser``),
 into a small tree (:class:`Node`).
-
-Test modules use these with ``from site_helpers import *``.
 """
 
 from __future__ import annotations
@@ -17,7 +17,6 @@ import os
 import posixpath
 import re
 import subprocess
-import sys
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -26,15 +25,9 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
-from browser_helpers import CHROMIUM, CHROMIUM_ARGS, serve
-from repo_helpers import BANK_INPUTS, copy_bank
+from browser_helpers import CHROMIUM, CHROMIUM_ARGS
+from repo_helpers import BANK_INPUTS, MKDOCS, copy_bank
 import yaml
-
-TESTS = Path(__file__).resolve().parent
-REPO = TESTS.parent
-MKDOCS = REPO / ".venv" / "bin" / "mkdocs"
-if not MKDOCS.exists():  # e.g. a venv elsewhere: use the running interpreter's
-    MKDOCS = Path(sys.executable).with_name("mkdocs")
 
 #: What a site build needs from the repository.
 SITE_INPUTS = BANK_INPUTS
@@ -50,16 +43,6 @@ EVIL_SAMMANFATTNING = (
 )
 #: The project the evil one is copied from (avslutat, with systemfel).
 EVIL_TEMPLATE = "aktivt-stod-forsorjningsstod"
-
-__all__ = [
-    "REPO", "MKDOCS", "SITE_INPUTS", "CONTENT_FOLDERS",
-    "EVIL_SLUG", "EVIL_TITLE", "EVIL_KOMMUNER", "EVIL_LARDOM", "EVIL_SAMMANFATTNING", "EVIL_TEMPLATE",
-    "Node", "parse_html", "html_files", "resolve_link", "page_url",
-    "copy_inputs", "run_build", "front_matter", "load_content", "normalise_forbund",
-    "forbund_names", "slug_from_href", "BuildResult",
-    "site_src", "built_site", "evil_bank", "evil_site", "content",
-    "CHROMIUM", "CHROMIUM_ARGS", "BrowserThread", "site_server", "browser",
-]
 
 
 # --------------------------------------------------------------------------
@@ -276,7 +259,8 @@ def run_build(src: Path, site: Path, *, hashseed: str | None = None, check: bool
     return result
 
 
-def _write_evil_project(root: Path) -> Path:
+def write_evil_project(root: Path) -> Path:
+    """The escaping bank's extra project (``EVIL_*``), copied from ``EVIL_TEMPLATE``, in ``root``."""
     source = root / "projekt" / f"{EVIL_TEMPLATE}.md"
     text = source.read_text("utf-8")
     match = FRONT_MATTER.match(text)
@@ -293,50 +277,7 @@ def _write_evil_project(root: Path) -> Path:
 
 
 # --------------------------------------------------------------------------
-# Session fixtures
-
-@pytest.fixture(scope="session")
-def site_src(tmp_path_factory) -> Path:
-    """A copy of the repository's site inputs (the repo's own site/ is never touched)."""
-    return copy_inputs(tmp_path_factory.mktemp("bank") / "src")
-
-
-@pytest.fixture(scope="session")
-def built_site(site_src, tmp_path_factory) -> Path:
-    """The example bank, built once per session with ``mkdocs build --strict``."""
-    site = tmp_path_factory.mktemp("site") / "site"
-    run_build(site_src, site, hashseed="1")
-    return site
-
-
-@pytest.fixture(scope="session")
-def content(site_src) -> dict:
-    return load_content(site_src)
-
-
-@pytest.fixture(scope="session")
-def evil_bank(tmp_path_factory) -> Path:
-    root = copy_inputs(tmp_path_factory.mktemp("evil") / "src")
-    _write_evil_project(root)
-    return root
-
-
-@pytest.fixture(scope="session")
-def evil_site(evil_bank, tmp_path_factory) -> Path:
-    site = tmp_path_factory.mktemp("evil-site") / "site"
-    run_build(evil_bank, site)
-    return site
-
-
-# --------------------------------------------------------------------------
-# Serving the built site and driving Chromium
-
-@pytest.fixture(scope="session")
-def site_server(built_site):
-    """The built site over HTTP on 127.0.0.1 (a free port); yields the root URL."""
-    with serve(built_site) as url:
-        yield url
-
+# Driving Chromium
 
 class BrowserThread:
     """Headless Chromium through Playwright's sync API, in a thread of its own.
@@ -390,15 +331,3 @@ class BrowserThread:
             self.run(stop, timeout=60)
         finally:
             self._pool.shutdown(wait=True)
-
-
-@pytest.fixture(scope="session")
-def browser():
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"{CHROMIUM} saknas (Debians chromium-paket)")
-    pytest.importorskip("playwright.sync_api")
-    runner = BrowserThread()
-    try:
-        yield runner
-    finally:
-        runner.close()

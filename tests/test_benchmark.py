@@ -15,7 +15,8 @@ from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[1]
+from repo_helpers import REPO
+
 SCRIPTS = REPO / "scripts"
 PYTHON = sys.executable
 METODBANK = Path(PYTHON).with_name("metodbank")

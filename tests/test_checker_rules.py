@@ -311,8 +311,8 @@ def test_reference_with_an_invalid_slug_does_not_suggest_creating_it(bank_root):
     assert run(bank_root, {NEW_P: text}) == [
         f"{NEW_P}:{line}: metoder: metoden 'Exempelmetod' finns inte (ingen fil metoder/Exempelmetod.md)."
         " Menade du 'exempelmetod'?",
-        f"{NEW_P}:{line}: metoder[1]: 'Exempelmetod' är ingen giltig slug: använd bara a–z, 0–9 och bindestreck,"
-        " 3–80 tecken",
+        f"{NEW_P}:{line}: metoder[1]: 'Exempelmetod' är ingen giltig slug: 3–80 tecken, bara a–z, 0–9 och"
+        " bindestreck",
     ]
 
 

@@ -22,8 +22,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from contribution_helpers import REPO, VENV_BIN, clean_env, copy_bank, metodbank
+from contribution_helpers import VENV_BIN, clean_env, copy_bank, metodbank
 from metodbank.frontmatter import parse
+from repo_helpers import REPO
 
 GUIDES = [REPO / "docs" / "bidra.md", REPO / "BIDRA.md"]
 GUIDE = GUIDES[0]

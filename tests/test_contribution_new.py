@@ -358,7 +358,7 @@ def test_the_installed_command_works_without_a_terminal(bank):
 def test_the_committed_schema_the_directive_points_at_is_current():
     """New files name ../schema/<kind>.schema.json: it must exist and match the model
     (regenerate with `make schema` after changing model.py or the vocabularies)."""
-    from contribution_helpers import REPO
+    from repo_helpers import REPO
     from metodbank.settings import read_settings
 
     vocab = read_settings(REPO / "mkdocs.yml").vocab

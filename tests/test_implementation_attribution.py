@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from site_helpers import *  # noqa: F403 – fixtures and helpers
+from site_helpers import Node, copy_inputs, load_content, parse_html, run_build, slug_from_href
 
 pytestmark = pytest.mark.build
 

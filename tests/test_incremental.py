@@ -21,8 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from repo_helpers import copy_bank
-from site_helpers import MKDOCS
+from repo_helpers import MKDOCS, copy_bank
 
 pytestmark = pytest.mark.build
 

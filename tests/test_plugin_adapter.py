@@ -10,8 +10,7 @@ from pathlib import Path
 from mkdocs.config import load_config
 
 from metodbank.mkdocs_plugin.plugin import MetodbankPlugin
-
-REPO = Path(__file__).resolve().parents[1]
+from repo_helpers import REPO
 
 
 class RecordingServer:

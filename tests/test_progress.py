@@ -17,10 +17,10 @@ from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[1]
+from repo_helpers import MKDOCS, REPO
+
 PYTHON = sys.executable
 METODBANK = Path(PYTHON).with_name("metodbank")
-MKDOCS = Path(PYTHON).with_name("mkdocs")
 N = 12
 FILES = N + 8 + 6  # projekt + metoder (at least 8) + systemfel (at least 6)
 QUIET_ENV = {k: v for k, v in os.environ.items()

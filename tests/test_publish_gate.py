@@ -19,7 +19,7 @@ import pytest
 
 from metodbank import publish_gate
 from metodbank.publish_gate import Finding, PublishGateError, cbor_strings, check_site, format_message, scan_site
-from site_helpers import built_site, copy_inputs, run_build, site_src  # noqa: F401 – session fixtures
+from site_helpers import copy_inputs, run_build
 
 SLUG = "aktivt-stod-forsorjningsstod"
 PAGE = f"projekt/{SLUG}/index.html"
@@ -83,7 +83,7 @@ def test_example_site_has_nothing_to_stop(built_site, site_src):
 
 def test_site_layout_the_gate_relies_on(built_site):
     """Pagefind's files are gzip with a 'pagefind_dcd' header (fragments
-    JSON, the rest CBOR); the Whoosh index is published under sok/index/."""
+    JSON, the rest CBOR)."""
     fragment = next((built_site / "pagefind" / "fragment").glob("*.pf_fragment")).read_bytes()
     assert fragment[:2] == publish_gate.GZIP_MAGIC
     payload = gzip.decompress(fragment)
@@ -91,8 +91,8 @@ def test_site_layout_the_gate_relies_on(built_site):
     assert json.loads(payload[len(publish_gate.PAGEFIND_HEADER):])["url"].startswith("/")
     for path in (built_site / "pagefind" / "filter").glob("*.pf_filter"):
         assert list(cbor_strings(gzip.decompress(path.read_bytes())[len(publish_gate.PAGEFIND_HEADER):]))
-    generations = list((built_site / "sok" / "index").glob("gen-*"))
-    assert len(generations) == 1 and list(generations[0].glob("_*_*.toc"))
+    # The terminal search's Whoosh index is built on demand, never published.
+    assert not (built_site / "sok" / "index").exists()
 
 
 # --------------------------------------------------------------------------
@@ -254,43 +254,6 @@ def test_unreadable_pagefind_file_is_still_read_as_text(site, site_src):
 
 
 # --------------------------------------------------------------------------
-# Whoosh
-
-
-def test_whoosh_stored_fields_are_read(site, site_src):
-    from whoosh import index as whoosh_index
-
-    generation = next((site / "sok" / "index").glob("gen-*"))
-    ix = whoosh_index.open_dir(str(generation))
-    writer = ix.writer()
-    writer.add_document(nyckel="projekt/planterad", slug="planterad", titel="Planterad",
-                        brödtext="Deltagaren 811218 \u2013 9876 slutade.",
-                        visning={"path": SOURCE, "url": f"projekt/{SLUG}/"})
-    writer.commit()
-    ix.close()
-    published = generation.relative_to(site).as_posix()
-    assert scan(site, site_src) == [
-        Finding(published, NUMBER, "personnummer", SOURCE, "Whoosh-fältet brödtext")
-    ]
-
-
-def test_whoosh_nested_stored_values_are_read(site, site_src):
-    from whoosh import index as whoosh_index
-
-    generation = next((site / "sok" / "index").glob("gen-*"))
-    ix = whoosh_index.open_dir(str(generation))
-    writer = ix.writer()
-    writer.add_document(nyckel=f"projekt/{SLUG}-2", slug="x", titel="X",
-                        visning={"path": SOURCE, "förbund": ["Förbundet", "Ring 701063&#45;2391"]})
-    writer.commit()
-    ix.close()
-    published = generation.relative_to(site).as_posix()
-    assert scan(site, site_src) == [
-        Finding(published, "7010632391", "samordningsnummer", SOURCE, "Whoosh-fältet visning")
-    ]
-
-
-# --------------------------------------------------------------------------
 # The message
 
 
@@ -362,55 +325,12 @@ def test_build_stops_on_a_vocabulary_label(tmp_path):
         assert f"  {site}/{published} (från mkdocs.yml) innehåller ett personnummer ({MASKED})" in lines
     assert any(line.startswith(f"  {site}/pagefind/fragment/") and "(Pagefind, från mkdocs.yml)" in line
                for line in lines)
-    assert any(line.startswith(f"  {site}/sok/index/gen-") and "(Whoosh-fältet etiketter, från mkdocs.yml)" in line
-               for line in lines)
     assert NUMBER not in result.output
     # The checker alone finds nothing: only the gate could stop this.
     from metodbank.bank import load_bank
     from metodbank.settings import read_settings
 
     assert load_bank(src, read_settings(config).vocab).problems.errors == []
-
-
-@pytest.mark.build
-def test_build_stops_when_the_search_index_joins_two_fields(tmp_path):
-    """Each field alone holds no number, and the checker passes; the search
-    index stores a method's summary and prerequisites as one text, one per
-    line, and there they read as one personnummer."""
-    src = copy_inputs(tmp_path / "src")
-    (src / "metoder" / "sparrtest-metod.md").write_text(
-        "---\n"
-        "titel: Spärrtestmetoden\n"
-        "sammanfattning: En metod där deltagaren får stöd på arbetsplatsen enligt modell 811218\n"
-        "förutsättningar: 9876 timmar handledning per år och en utbildad coach på plats.\n"
-        "---\n"
-        "Så fungerar metoden.\n",
-        "utf-8",
-    )
-    from metodbank.bank import load_bank
-    from metodbank.settings import read_settings
-
-    assert load_bank(src, read_settings(src / "mkdocs.yml").vocab).problems.errors == []
-    site = tmp_path / "site"
-    result = run_build(src, site, check=False)
-    assert result.returncode != 0
-    generation = next((site / "sok" / "index").glob("gen-*")).relative_to(site).as_posix()
-    assert (
-        f"publiceringsspärren stoppade bygget: {site}/{generation} (Whoosh-fältet fakta, från"
-        f" metoder/sparrtest-metod.md) innehåller ett personnummer ({MASKED}) — {ADVICE};"
-        " ta bort det ur källfilen och bygg igen"
-    ) in result.output
-
-
-def test_unreadable_search_index_stops_the_build_with_a_message(site, site_src):
-    generation = next((site / "sok" / "index").glob("gen-*"))
-    toc = next(generation.glob("_*_*.toc"))
-    toc.write_bytes(b"trasig")
-    with pytest.raises(PublishGateError) as caught:
-        scan(site, site_src)
-    published = generation.relative_to(site).as_posix()
-    assert caught.value.message.startswith(f"publiceringsspärren kunde inte läsa sökindexet {published} (")
-    assert caught.value.message.endswith("): bygg om webbplatsen från början (ta bort .cache/metodbank/sok)")
 
 
 def test_symlinks_out_of_the_site_are_not_followed(site, site_src, tmp_path):

@@ -29,7 +29,7 @@ from robustness_helpers import deadline
 from metodbank import bank as bank_module
 from metodbank import settings as settings_module
 from metodbank.bank import MAX_BYTES, Refused, read_content
-from metodbank.search.cli import clean, json_for_terminal
+from metodbank.cli.sok import clean, json_for_terminal
 from metodbank.settings import Settings, SettingsError, read_settings
 from metodbank.vokabular import Vocabularies, VocabularyError
 

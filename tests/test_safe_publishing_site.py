@@ -25,7 +25,6 @@ import yaml
 
 from browser_helpers import serve
 from repo_helpers import copy_bank
-from site_helpers import browser, built_site, site_src  # noqa: F401 – fixtures (Chromium, the example site)
 from test_safe_publishing import MARK, harm, payloads
 
 pytestmark = [pytest.mark.build]

@@ -9,7 +9,6 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import json
-from pathlib import Path
 
 import jsonschema
 import pytest
@@ -20,8 +19,8 @@ from metodbank import schema
 from metodbank.frontmatter import split
 from metodbank.model import KINDS
 from metodbank.settings import read_settings
+from repo_helpers import REPO
 
-REPO = Path(__file__).resolve().parent.parent
 SCHEMA_DIR = REPO / "schema"
 
 

@@ -12,8 +12,6 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 
-from site_helpers import *  # noqa: F403 - fixtures and helpers
-
 pytestmark = [pytest.mark.browser, pytest.mark.build]
 
 

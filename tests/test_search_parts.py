@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 
 from metodbank.site.pagefind import index as pi
-from site_helpers import *  # noqa: F403 - fixtures and helpers
-from site_helpers import MKDOCS, copy_inputs, parse_html, run_build
+from repo_helpers import MKDOCS
+from site_helpers import copy_inputs, parse_html, run_build
 from browser_helpers import serve
 
 PER_PART = 5

@@ -3,7 +3,7 @@
 contrast, the systemfel index's filter and sortable headers, and Pagefind's
 filter index.
 
-The site is built once per session (``site_helpers.built_site``) and served
+The site is built once per session (``conftest.built_site``) and served
 over ``http.server`` on 127.0.0.1.
 """
 
@@ -14,7 +14,7 @@ from collections import Counter
 
 import pytest
 
-from site_helpers import *  # noqa: F403 – fixtures and helpers
+from site_helpers import parse_html, slug_from_href
 
 pytestmark = [pytest.mark.browser, pytest.mark.build]
 

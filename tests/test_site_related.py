@@ -8,8 +8,6 @@ import re
 
 import pytest
 
-from site_helpers import *  # noqa: F403 - fixtures and helpers
-
 pytestmark = [pytest.mark.build]
 
 _SECTION = re.compile(r'<div data-pagefind-ignore>\s*<h2 id="liknande">(Liknande \w+)</h2>\s*<ul class="mb-liknande">(.*?)</ul>', re.S)
