@@ -52,7 +52,7 @@ from .site.compounds import compound_terms
 from .site.pagefind import index as pagefind_index
 from .site.pagefind.filters import PAGE_FILTERS
 from .site.pagefind.marking import wrap as mark_for_search
-from .site.pages import Generator, Page, Role, SiteOptions
+from .site.pages import Generator, Page, Role, SiteOptions, error_banner, error_pages
 from .timing import Timings
 
 # Our stylesheet and script on every page; the others only on the page that uses them.
@@ -151,6 +151,7 @@ class SiteBuild:
         self.digests: dict[str, str] = {}  # src_uri -> input_digest of every generated page
         self.page_cache = PageCache(self.cache_dir / "sidor")
         self.engine_digest: str | None = None
+        self.preview_problems: list[Problem] = []  # a preview with content errors (see prepare_preview)
 
     # -- 1. before the engine renders -------------------------------------------
     def _lock(self) -> None:
@@ -171,6 +172,22 @@ class SiteBuild:
         if lock is not None:
             fcntl.flock(lock, fcntl.LOCK_UN)
             lock.close()
+
+    def prepare_preview(self, engine_pages: dict[str, str], missing_pages: list[str]) -> list[OutputFile]:
+        """Like :meth:`prepare`, for a preview server: content errors do not
+        stop the preview. The site then holds the hand-written pages with a
+        banner listing every problem, and ``missing_pages`` (pages the nav
+        names that the bank would generate) as stand-ins saying what to fix;
+        the next save builds the real site again. ``mkdocs build`` never
+        takes this path."""
+        try:
+            return self.prepare(engine_pages)
+        except ContentError as exc:
+            self.preview_problems = exc.problems
+        self.pages = {page.src_uri: page for page in error_pages(missing_pages, self.preview_problems)}
+        self.search_index = None
+        return [OutputFile(page.src_uri, page.role, 0, _digest(page.html), content=page.content)
+                for page in self.pages.values()]
 
     def prepare(self, engine_pages: dict[str, str] | None = None) -> list[OutputFile]:
         """Load and check the bank, derive, generate every page and file.
@@ -252,7 +269,8 @@ class SiteBuild:
         """A hand-written page's Markdown with our markers filled (the start
         page's key figures)."""
         if KEY_FIGURES_MARKER in markdown:
-            markdown = markdown.replace(KEY_FIGURES_MARKER, self.generator.key_figures(src_uri))
+            figures = self.generator.key_figures(src_uri) if self.generator is not None else ""
+            markdown = markdown.replace(KEY_FIGURES_MARKER, figures)
         return markdown
 
     # -- 2. while the engine renders --------------------------------------------
@@ -269,6 +287,8 @@ class SiteBuild:
 
     def cached_page(self, src_uri: str) -> str | None:
         """The finished page from an earlier build with the same inputs, or None."""
+        if self.preview_problems:
+            return None
         key = self._cache_key(src_uri)
         return self.page_cache.get(key) if key is not None else None
 
@@ -284,6 +304,9 @@ class SiteBuild:
         page = self.pages.pop(src_uri, None)  # each page's HTML is needed once: memory stays flat
         if page is not None:
             html = page.fill(html)
+        if self.preview_problems:
+            # Our stand-ins already list the problems; the engine's own pages get the banner.
+            return html if page is not None else error_banner(self.preview_problems) + html
         with self.timings.phase("sökmärkning"):
             searchable = page.searchable if page is not None else True
             if not searchable:
@@ -310,6 +333,8 @@ class SiteBuild:
 
     def _finish(self, site_dir: Path) -> FinishReport:
         report = FinishReport(self.timings)
+        if self.preview_problems:
+            return report  # a preview of broken content: nothing to index or publish
         with self.timings.phase("pagefind"):
             try:
                 report.pagefind = self.search_index.finish(site_dir).as_dict()

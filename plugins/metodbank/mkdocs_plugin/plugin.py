@@ -41,6 +41,10 @@ _INCLUSION = {
 class MetodbankPlugin(BasePlugin[MetodbankConfig]):
     supports_multiple_instances = False
 
+    def on_startup(self, *, command, dirty):
+        # A preview (mkdocs serve) shows content errors on the page instead of stopping.
+        self.previewing = command == "serve"
+
     def on_config(self, config):
         if not config.use_directory_urls:
             raise PluginError("metodbank: use_directory_urls måste vara på (sidorna länkar till /projekt/<slug>/)")
@@ -69,9 +73,15 @@ class MetodbankPlugin(BasePlugin[MetodbankConfig]):
                                docs_dir=Path(config.docs_dir))
         engine_pages = {f.src_uri: f.dest_uri for f in files.documentation_pages()}
         try:
-            outputs = self.build.prepare(engine_pages)
+            if getattr(self, "previewing", False):
+                missing = [uri for uri in _nav_pages(config.nav) if uri not in engine_pages]
+                outputs = self.build.prepare_preview(engine_pages, missing)
+            else:
+                outputs = self.build.prepare(engine_pages)
         except ContentError as exc:
             raise PluginError(exc.message) from None
+        for problem in self.build.preview_problems:
+            log.warning(problem.format())
         for output in outputs:
             existing = files.get_file_from_path(output.src_uri)
             if existing is not None:
@@ -127,6 +137,18 @@ class MetodbankPlugin(BasePlugin[MetodbankConfig]):
         for folder in content_folders(self.settings):
             server.watch(str(folder))
         return server
+
+
+def _nav_pages(nav) -> list[str]:
+    """Every page path the nav in mkdocs.yml names."""
+    found = []
+    for item in nav or []:
+        value = next(iter(item.values())) if isinstance(item, dict) else item
+        if isinstance(value, list):
+            found += _nav_pages(value)
+        elif isinstance(value, str) and value.endswith(".md"):
+            found.append(value)
+    return found
 
 
 def _toc_tokens(headings) -> list[dict]:

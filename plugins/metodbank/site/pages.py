@@ -301,6 +301,20 @@ class BodyCache:
             write_pickle(self.path, self.used)
 
 
+def error_banner(problems) -> str:
+    """The preview's banner listing the content's problems (``make serve``)."""
+    return environment().get_template("felruta.html.j2").render(problem=list(problems))
+
+
+def error_pages(src_uris, problems) -> list[Page]:
+    """Stand-ins for the generated pages while the content has errors, so the
+    preview's nav still leads somewhere and says what to fix."""
+    template = environment().get_template("fel.md.j2")
+    rendered = template.render(problem=list(problems), felruta=lambda found: Markup(error_banner(found)))
+    front_matter, html = _split_front_matter(rendered)
+    return [Page(uri, f"{front_matter}{PAGE_MARK}\n", html, role=Role.SECTION) for uri in src_uris]
+
+
 def _generated_headings(html: str) -> list[tuple[int, str, str]]:
     return [(int(level), anchor, title.strip()) for level, anchor, title in _GENERATED_HEADING.findall(html)]
 
