@@ -133,3 +133,21 @@ def test_two_builds_at_once_share_the_cache_safely(warm_bank, tmp_path):
     build(alone, tmp_path / "site-ensam")
     for n in (1, 2):
         assert differences(tmp_path / f"site-{n}", tmp_path / "site-ensam") == []
+
+
+def test_the_checker_with_a_warm_cache_reports_what_a_cold_one_does(tmp_path):
+    """``metodbank kontrollera`` reuses the build's content cache (one changed
+    file is the only one parsed) and must report exactly what it reports
+    without the cache, for the changed file and for the bank."""
+    from checker_helpers import run_cli
+    from metodbank.bank import load_bank
+
+    bank = copy_bank(tmp_path / "bank")
+    load_bank(bank, cache_dir=bank / ".cache" / "metodbank")  # as a build leaves it
+    target = sorted((bank / "projekt").glob("*.md"))[0]
+    target.write_text(target.read_text("utf-8").replace("status: ", "status: kanske-", 1), "utf-8")
+    warm = [run_cli(bank, *args) for args in ((), (f"projekt/{target.name}",))]
+    shutil.rmtree(bank / ".cache")
+    cold = [run_cli(bank, *args) for args in ((), (f"projekt/{target.name}",))]
+    assert warm == cold
+    assert warm[0][0] == 1 and any("kanske-" in line for line in warm[1][1])

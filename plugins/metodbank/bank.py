@@ -255,8 +255,11 @@ def load_bank(root: Path, vocab: Vocabularies | None = None, today: dt.date | No
             continue
         slug = _check_slug(source, shown, kind, seen_slugs, bank.problems)
         jobs.append((kind, source, shown, slug, ident))
-    if cache_dir is not None and not check_only:
-        results = _load_cached(jobs, bank.vocab, today, cache_dir, bank)
+    # The checker alone (check_only) uses the cache once a build or an earlier
+    # check has written it: one changed file is then the only one parsed (the
+    # pre-commit and pull-request path); cold, parallel parsing is faster.
+    if cache_dir is not None and (not check_only or (Path(cache_dir) / CACHE_FILE).is_file()):
+        results = _load_cached(jobs, bank.vocab, today, cache_dir, bank, check_only)
     else:
         results = _load_all(jobs, bank.vocab, today, workers if check_only else 1, check_only)
     for number, (job, (parsed, document, problems)) in enumerate(zip(jobs, results), 1):
@@ -272,10 +275,13 @@ def load_bank(root: Path, vocab: Vocabularies | None = None, today: dt.date | No
     return bank
 
 
-def _load_cached(jobs, vocab: Vocabularies, today: dt.date, cache_dir: Path, bank: Bank):
+CACHE_FILE = "dokument.pickle"
+
+
+def _load_cached(jobs, vocab: Vocabularies, today: dt.date, cache_dir: Path, bank: Bank, check_only: bool = False):
     # Results depend on the vocabularies and, for the currency warnings, on today.
     salt = f"{today.isoformat()}|{sorted((k, sorted(v.items())) for k, v in vocab.terms.items())}"
-    cache = ContentCache(Path(cache_dir) / "dokument.pickle", salt)
+    cache = ContentCache(Path(cache_dir) / CACHE_FILE, salt)
     context = {"vokabular": vocab}
     results = []
     for job in jobs:
@@ -299,7 +305,7 @@ def _load_cached(jobs, vocab: Vocabularies, today: dt.date, cache_dir: Path, ban
             continue
         slim, problems, stored = entry
         document = None
-        if stored is not None:
+        if stored is not None and not check_only:  # the checker needs problems, not models
             data, body, body_line, file_digest = stored
             meta = model.KINDS[kind].model_validate(data, context=context)
             document = Document(kind, slug, shown, meta, body, body_line, file_digest)

@@ -45,7 +45,10 @@ class ContentCache:
             self.fresh[key] = (digest, value)
 
     def save(self) -> None:
-        """Keep only entries seen in this run; write aside, then swap."""
+        """Keep only entries seen in this run; write aside, then swap.
+        Nothing is written when nothing changed."""
+        if self.path and not self.misses and self.fresh.keys() == self.entries.keys():
+            return
         if self.path:
             write_pickle(self.path, {"format": FORMAT, "salt": self.salt, "entries": self.fresh})
 
