@@ -422,10 +422,11 @@ def test_catalogue_facets(d):
 
 def test_catalogue_rows(d):
     katalog = catalogue.build(d)
-    assert [row[0] for row in katalog["poster"]] == ["planerat-i-soder", "formelprojektet", "exempelprojekt"]
+    # Highest degree first, then most recent start (the order /hitta/ shows).
+    assert [row[0] for row in katalog["poster"]] == ["formelprojektet", "exempelprojekt", "planerat-i-soder"]
     # One row written out as indexes: dictionary encoding.
     målgrupp, parter = list(DEFAULTS["målgrupp"]), list(DEFAULTS["parter"])
-    assert katalog["poster"][1] == [
+    assert katalog["poster"][0] == [
         "formelprojektet", FORMEL_TITEL, FORMEL_SAMMANFATTNING,
         [målgrupp.index("nyanlanda"), målgrupp.index("unga-vuxna-20-29")],
         [parter.index("kommun"), parter.index("region")],

@@ -20,6 +20,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from .bank import Bank, Document
 from .checks.rules import stale_reason
@@ -42,6 +43,14 @@ def highest_grade(projekt) -> int | None:
     return max((p.meta.framgång.grad for p in projekt), default=None)
 
 
+def by_grade(docs) -> list[Document]:
+    """Projects in the listings' reading order: highest degree first, then
+    the most recent start, then by title ("Sorterat efter högsta grad, sedan
+    senast startade")."""
+    return sorted(docs, key=lambda d: (-d.meta.framgång.grad, -d.meta.period.start.first_day.toordinal(),
+                                       d.meta.titel.casefold(), d.slug))
+
+
 @dataclass
 class Forbund:
     """A förbund as it appears in the content, one per identity (:mod:`metodbank.forbund`)."""
@@ -62,6 +71,28 @@ class Implementation:
 
 
 @dataclass
+class MalgruppResult:
+    """What the projects of one metod with one målgrupp did. A project with
+    several målgrupper counts in each of them, and its participants are the
+    whole project's (projects do not report participants per målgrupp)."""
+
+    målgrupp: str
+    projekt: list[Document]  # the metod's projects that list the målgrupp, newest first
+    deltagare: int | None  # summed over the projects that report deltagare; None when none does
+    till_arbete: int | None
+    till_studier: int | None
+    deltagare_underlag: int  # number of projects behind the participant figures
+
+    @property
+    def andel_arbete(self) -> float | None:
+        return self.till_arbete / self.deltagare if self.deltagare else None
+
+    @property
+    def andel_studier(self) -> float | None:
+        return self.till_studier / self.deltagare if self.deltagare else None
+
+
+@dataclass
 class MetodFacts:
     metod: Document
     projekt: list[Document]  # every project that lists the metod
@@ -79,6 +110,15 @@ class MetodFacts:
     deltagare_underlag: int = 0  # number of projects behind the participant figures
     projektens_målgrupp: list[str] = field(default_factory=list)  # målgrupp keys of its projects, each once
     projektens_parter: list[str] = field(default_factory=list)  # parter keys of its projects, each once
+    # Results per målgrupp, in vocabulary order: every målgrupp of its projects
+    # and of the metod itself (the latter may have no projects).
+    per_målgrupp: list[MalgruppResult] = field(default_factory=list)
+
+    @property
+    def implementerad_efter_projekt(self) -> bool:
+        """At least one implementation of this very metod in the line
+        organisation after a project: the second degree, for the metod itself."""
+        return bool(self.implementeringar)
 
     @property
     def implementerande_projekt(self) -> list[Document]:
@@ -113,6 +153,11 @@ class SystemfelFacts:
     beslut: list[DecisionRow]
     rank: int = 0
     förbund: list[Forbund] = field(default_factory=list)  # of the observing projects, by name
+    # People affected: the sum of the observations' ``antal_berörda`` where
+    # given (None when no observation gives a number), and how many
+    # observations gave one.
+    antal_berörda: int | None = None
+    berörda_underlag: int = 0
 
     @property
     def projekt(self) -> list[Document]:
@@ -161,6 +206,26 @@ class Derived:
     @property
     def projekt_sorted(self) -> list[Document]:
         return by_recency(self.bank.projekt.values())
+
+    @property
+    def projekt_by_grade(self) -> list[Document]:
+        """Every project in the listings' reading order (:func:`by_grade`)."""
+        return by_grade(self.bank.projekt.values())
+
+    @cached_property
+    def _reading_rank(self) -> dict[str, int]:
+        return {doc.slug: i for i, doc in enumerate(self.projekt_by_grade)}
+
+    def in_reading_order(self, docs) -> list[Document]:
+        """``docs`` (projects of this bank) in the listings' reading order:
+        highest degree first, then the most recent start (:func:`by_grade`)."""
+        rank = self._reading_rank
+        return sorted(docs, key=lambda d: rank[d.slug])
+
+    @property
+    def metoder_i_ordning(self) -> list[MetodFacts]:
+        """Every metod's facts, by title (the order of ``matrix_metoder``)."""
+        return [self.metoder[slug] for slug in self.matrix_metoder]
 
     def used_by(self, metod: str) -> list[Document]:
         """The projects that list ``metod``, newest first."""
@@ -229,6 +294,8 @@ def derive(bank: Bank, today: dt.date | None = None) -> Derived:
         for key in vocab_order:
             matrix[(metod_slug, key)] = MatrixCell([p for p in facts.projekt if key in p.meta.målgrupp])
 
+    for facts in metoder.values():
+        facts.per_målgrupp = _results_by_målgrupp(facts, vocab_order)
     metoder_per_målgrupp = {
         key: [f for f in metoder.values() if key in f.projektens_målgrupp or key in (f.metod.meta.målgrupp or [])]
         for key in vocab_order
@@ -350,6 +417,26 @@ def _metod_facts(metod: Document, projekt: list[Document], projekt_forbund, rece
     )
 
 
+def _results_by_målgrupp(facts: MetodFacts, order: list[str]) -> list[MalgruppResult]:
+    """The metod's results per målgrupp, with the same rules as its totals:
+    participants and outcomes summed over the projects that report deltagare."""
+    keys = set(facts.projektens_målgrupp) | set(facts.metod.meta.målgrupp or [])
+    ordered = [k for k in order if k in keys] + sorted(keys - set(order))
+    results = []
+    for key in ordered:
+        projekt = [p for p in facts.projekt if key in p.meta.målgrupp]
+        reporting = [p for p in projekt if p.meta.resultat and p.meta.resultat.deltagare is not None]
+        results.append(MalgruppResult(
+            målgrupp=key,
+            projekt=projekt,
+            deltagare=sum(p.meta.resultat.deltagare for p in reporting) if reporting else None,
+            till_arbete=sum(p.meta.resultat.till_arbete or 0 for p in reporting) if reporting else None,
+            till_studier=sum(p.meta.resultat.till_studier or 0 for p in reporting) if reporting else None,
+            deltagare_underlag=len(reporting),
+        ))
+    return results
+
+
 def _systemfel_facts(systemfel: Document, observations: list, decided: list, projekt_forbund) -> SystemfelFacts:
     """``observations``: (projekt, observation) for this systemfel, in project
     slug order; ``decided``: (projekt, beslut) for the decisions linked to it,
@@ -365,5 +452,7 @@ def _systemfel_facts(systemfel: Document, observations: list, decided: list, pro
     forbund = {f.slug: f for r in rows for f in r.förbund}
     målgrupper = sorted({key for p in observing.values() for key in p.meta.målgrupp})
     decisions = sorted((DecisionRow(p, beslut) for p, beslut in decided), key=lambda d: (d.beslut.år, d.projekt.slug))
+    counted = [r.antal_berörda for r in rows if r.antal_berörda is not None]
     return SystemfelFacts(systemfel, rows, len(forbund), len(observing), målgrupper, decisions,
-                          förbund=sorted(forbund.values(), key=lambda f: f.namn.casefold()))
+                          förbund=sorted(forbund.values(), key=lambda f: f.namn.casefold()),
+                          antal_berörda=sum(counted) if counted else None, berörda_underlag=len(counted))

@@ -31,7 +31,8 @@ def build(d: Derived) -> dict:
     }
     index = {facet: {key: i for i, (key, _label) in enumerate(vals)} for facet, vals in values.items()}
     records = []
-    for doc in d.projekt_sorted:
+    # The order /hitta/ lists its hits in: highest degree first, then the most recent start.
+    for doc in d.projekt_by_grade:
         m = doc.meta
         summary = _shorten(m.summary)
         records.append([
