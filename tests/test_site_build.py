@@ -448,12 +448,18 @@ def test_two_builds_are_byte_identical(built_site, tmp_path):
 
 EXPORTS = {"projekt": "projekt", "metoder": "metoder", "systemfel": "systemfel"}
 CSV_HEADERS = {
-    "projekt": ["slug", "titel", "förbund", "status", "start", "slut", "grad", "målgrupp", "parter", "metoder",
-                "systemfel", "deltagare", "till_arbete", "till_studier", "budget_kr", "url"],
-    "metoder": ["slug", "titel", "antal_projekt", "högsta_grad", "antal_implementeringar", "deltagare",
+    "projekt": ["slug", "titel", "förbund", "förbund_slug", "kommuner", "status", "start", "slut", "uppdaterad",
+                "grad", "grad_etikett", "målgrupp", "målgrupp_etiketter", "parter", "parter_etiketter", "metoder",
+                "systemfel", "deltagare", "till_arbete", "till_studier", "budget_kr", "sammanfattning",
+                "mättidpunkt", "kalkyltyp", "kalkylperiod_år", "diskonteringsränta", "insatskostnad_kr",
+                "motivering", "bedömd", "bedömd_av", "avbrottsorsak", "kontakt", "url"],
+    "metoder": ["slug", "titel", "sammanfattning", "målgrupp", "målgrupp_etiketter", "förutsättningar",
+                "insatstid_månader", "evidens_nivå", "evidens_källa", "evidens_länk", "antal_projekt", "projekt",
+                "högsta_grad", "högsta_grad_etikett", "antal_implementeringar", "förbund", "deltagare",
                 "till_arbete", "till_studier", "kostnad_per_deltagare_kr", "url"],
-    "systemfel": ["plats", "slug", "titel", "antal_förbund", "antal_projekt", "kategori", "berörda", "beslutsnivå",
-                  "status", "url"],
+    "systemfel": ["plats", "slug", "titel", "sammanfattning", "antal_förbund", "antal_projekt", "kategori",
+                  "kategori_etikett", "berörda", "berörda_etiketter", "beslutsnivå", "ansvarig", "regelverk",
+                  "förslag", "status", "målgrupper", "målgrupper_etiketter", "url"],
 }
 
 
@@ -484,7 +490,8 @@ def test_csv_export_opens_in_swedish_excel(built_site, content, kind):
     slug_col = rows[0].index("slug")
     assert sorted(r[slug_col] for r in rows[1:]) == sorted(content[kind])
     if kind == "systemfel":
-        ranking = [(r[1], int(r[3]), int(r[4])) for r in rows[1:]]
+        at = {name: rows[0].index(name) for name in ("slug", "antal_förbund", "antal_projekt")}
+        ranking = [(r[at["slug"]], int(r[at["antal_förbund"]]), int(r[at["antal_projekt"]])) for r in rows[1:]]
         assert ranking == expected_ranking(content)
 
 

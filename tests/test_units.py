@@ -146,12 +146,11 @@ def test_the_tiny_bank_is_what_the_tests_assume(d):
 # Exports: JSON
 
 
-def test_data_files_are_the_seven_exports(d):
+def test_data_files_are_the_exports_and_their_package(d):
     files = exports.data_files(d)
-    assert sorted(files) == sorted([
-        "data/projekt.json", "data/metoder.json", "data/systemfel.json",
-        "data/projekt.csv", "data/metoder.csv", "data/systemfel.csv", "data/implementeringar.csv",
-    ])
+    assert {"data/projekt.json", "data/metoder.json", "data/systemfel.json", "data/datapackage.json",
+            "data/projekt.csv", "data/metoder.csv", "data/systemfel.csv", "data/implementeringar.csv"} <= set(files)
+    assert all(name.startswith("data/") and name.endswith((".csv", ".json")) for name in files)
     for kind, antal in (("projekt", 3), ("metoder", 3), ("systemfel", 3)):
         document = json.loads(files[f"data/{kind}.json"])
         assert list(document) == ["version", "typ", "antal", "poster"]
@@ -268,50 +267,64 @@ def test_systemfel_records_are_ranked(d):
 
 
 def read_csv(text: str) -> list[list[str]]:
-    """Rows of an export, after checking the Swedish-Excel framing (BOM, ';', CRLF)."""
+    """Rows of an export, after checking the Swedish-Excel framing (BOM, ';',
+    CRLF after every record; a long text may hold a line break inside its quotes)."""
     assert text.startswith("\ufeff"), "CSV ska börja med UTF-8 BOM"
     body = text[1:]
-    assert body.endswith("\r\n") and body.count("\n") == body.count("\r\n"), "alla radslut ska vara CRLF"
-    return list(csv.reader(io.StringIO(body, newline=""), delimiter=";"))
+    assert body.endswith("\r\n"), "sista raden ska sluta med CRLF"
+    rows = list(csv.reader(io.StringIO(body, newline=""), delimiter=";"))
+    assert body.count("\r\n") >= len(rows), "varje post ska sluta med CRLF"
+    return rows
+
+
+def read_records(text: str) -> dict[str, dict[str, str]]:
+    rows = read_csv(text)
+    key = "slug" if "slug" in rows[0] else rows[0][0]
+    return {record[key]: record for record in (dict(zip(rows[0], row)) for row in rows[1:])}
 
 
 def test_projekt_csv(d):
-    assert read_csv(exports.projekt_csv(d)) == [
-        ["slug", "titel", "förbund", "status", "start", "slut", "grad", "målgrupp", "parter", "metoder",
-         "systemfel", "deltagare", "till_arbete", "till_studier", "budget_kr", "url"],
-        ["exempelprojekt", "Exempelprojektet", "Samordningsförbundet Exempel", "avslutat", "2019-03", "2021-12",
-         "2", "unga-vuxna-20-29", "arbetsformedlingen, kommun", "exempelmetod", "exempelfel", "40", "15", "5",
-         "4500000", "projekt/exempelprojekt/"],
-        # The formula title is shown as text; missing values are empty cells.
-        ["formelprojektet", "'" + FORMEL_TITEL, "Samordningsförbundet  Exempel | Förbundet Norr", "pågående",
-         "2022-09", "", "3", "nyanlanda, unga-vuxna-20-29", "kommun, region", "arbetstraning, exempelmetod",
-         "regelkrock", "20", "4", "", "1200000", "projekt/formelprojektet/"],
-        ["planerat-i-soder", "Planerat projekt i Söder", "Förbundet Söder", "planerat", "2025-01", "", "0",
-         "unga-16-19", "skola", "arbetstraning", "regelkrock", "", "", "", "", "projekt/planerat-i-soder/"],
-    ]
+    rows = read_records(exports.projekt_csv(d))
+    assert list(rows) == ["exempelprojekt", "formelprojektet", "planerat-i-soder"]
+    picked = {slug: {c: r[c] for c in ("titel", "förbund", "status", "slut", "grad", "målgrupp", "parter",
+                                          "metoder", "deltagare", "till_studier", "budget_kr", "url")}
+              for slug, r in rows.items()}
+    assert picked["exempelprojekt"] == {
+        "titel": "Exempelprojektet", "förbund": "Samordningsförbundet Exempel", "status": "avslutat",
+        "slut": "2021-12", "grad": "2", "målgrupp": "unga-vuxna-20-29", "parter": "arbetsformedlingen | kommun",
+        "metoder": "exempelmetod", "deltagare": "40", "till_studier": "5", "budget_kr": "4500000",
+        "url": "projekt/exempelprojekt/"}
+    # The formula title is shown as text; missing values are empty cells.
+    assert picked["formelprojektet"]["titel"] == "'" + FORMEL_TITEL
+    assert picked["formelprojektet"]["förbund"] == "Samordningsförbundet  Exempel | Förbundet Norr"
+    assert (picked["formelprojektet"]["slut"], picked["formelprojektet"]["till_studier"]) == ("", "")
+    assert picked["planerat-i-soder"]["deltagare"] == picked["planerat-i-soder"]["budget_kr"] == ""
 
 
 def test_metoder_csv(d):
-    assert read_csv(exports.metoder_csv(d)) == [
-        ["slug", "titel", "antal_projekt", "högsta_grad", "antal_implementeringar", "deltagare", "till_arbete",
-         "till_studier", "kostnad_per_deltagare_kr", "url"],
-        ["arbetstraning", "Arbetsträning med handledare", "2", "3", "1", "20", "4", "0", "60000",
-         "metoder/arbetstraning/"],
-        ["exempelmetod", "Exempelmetoden", "2", "3", "2", "60", "19", "5", "95000", "metoder/exempelmetod/"],
-        ["oanvand", "Oanvänd metod", "0", "", "0", "", "", "", "", "metoder/oanvand/"],
-    ]
+    rows = read_records(exports.metoder_csv(d))
+    picked = {slug: [r[c] for c in ("titel", "antal_projekt", "högsta_grad", "antal_implementeringar", "deltagare",
+                                     "till_arbete", "till_studier", "kostnad_per_deltagare_kr", "url")]
+              for slug, r in rows.items()}
+    assert picked == {
+        "arbetstraning": ["Arbetsträning med handledare", "2", "3", "1", "20", "4", "0", "60000",
+                          "metoder/arbetstraning/"],
+        "exempelmetod": ["Exempelmetoden", "2", "3", "2", "60", "19", "5", "95000", "metoder/exempelmetod/"],
+        "oanvand": ["Oanvänd metod", "0", "", "0", "", "", "", "", "metoder/oanvand/"],
+    }
 
 
 def test_systemfel_csv(d):
-    assert read_csv(exports.systemfel_csv(d)) == [
-        ["plats", "slug", "titel", "antal_förbund", "antal_projekt", "kategori", "berörda", "beslutsnivå",
-         "status", "url"],
-        ["1", "regelkrock", "Regler som krockar", "3", "2", "regelverk", "kommun, forsakringskassan", "nationell",
-         "rapporterat", "systemfel/regelkrock/"],
-        ["2", "exempelfel", "Kostnader flyttas mellan huvudmän", "1", "1", "finansiering",
-         "kommun, forsakringskassan", "nationell", "rapporterat", "systemfel/exempelfel/"],
-        ["3", "ingen-ser", "Ingen har sett det", "0", "0", "finansiering", "kommun, forsakringskassan", "nationell",
-         "rapporterat", "systemfel/ingen-ser/"],
+    rows = read_records(exports.systemfel_csv(d))
+    picked = [[r[c] for c in ("plats", "slug", "antal_förbund", "antal_projekt", "kategori", "berörda",
+                              "beslutsnivå", "status", "url")] for r in rows.values()]
+    assert picked == [
+        ["1", "regelkrock", "3", "2", "regelverk", "kommun | forsakringskassan", "nationell", "rapporterat",
+         "systemfel/regelkrock/"],
+        ["2", "exempelfel", "1", "1", "finansiering", "kommun | forsakringskassan", "nationell", "rapporterat",
+         "systemfel/exempelfel/"],
+        ["3", "ingen-ser", "0", "0", "finansiering", "kommun | forsakringskassan", "nationell", "rapporterat",
+         "systemfel/ingen-ser/"],
     ]
 
 

@@ -41,7 +41,7 @@ from pathlib import Path
 from . import publish_gate, schema
 from .bank import FOLDERS, Bank, load_bank
 from .derive import Derived, derive
-from .exports import data_files
+from .exports import data_files, robots_txt
 from .files import write_atomic
 from .pagecache import PageCache
 from .problems import Problem
@@ -227,8 +227,12 @@ class SiteBuild:
             self.digests[page.src_uri] = digest
             outputs.append(OutputFile(page.src_uri, page.role, 0, digest, content=page.content))
         with timings.phase("export"):
-            files = data_files(self.derived)
+            # Exports carry absolute addresses when the site's address is known.
+            files = data_files(self.derived, self.settings.site_url)
             files["data/katalog.json"] = catalogue.render(self.derived)
+        if self.settings.site_url:
+            # Only with a known address: robots.txt names the sitemap by its full URL.
+            files["robots.txt"] = robots_txt(self.settings.site_url)
         # The JSON Schema with this build's vocabularies: editors and the form read it.
         files.update({f"schema/{name}": schema.render(kind, self.settings.vocab)
                       for kind, name in schema.FILE_NAMES.items()})
