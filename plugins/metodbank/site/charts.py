@@ -57,3 +57,97 @@ def diverging(values: list[tuple[str, int]], width: float = 640, row: float = 30
         bars.append(Bar(label, value, x, bar_width, 8 + index * row, ""))
     return {"bars": bars, "width": width, "height": 16 + len(values) * row, "zero": zero, "row": row,
             "label_width": label_width}
+
+
+# --------------------------------------------------------------------------
+# Charts drawn at their own size in pixels (no viewBox): their text is
+# 13 px on every screen and on paper, and a narrow screen scrolls the chart
+# (``.mb-diagram-rulla``) instead of shrinking its text.
+
+CHAR_PX = 7.4  # a generous average width of a 13 px character of the system font
+
+
+def text_px(text: str) -> float:
+    return len(text) * CHAR_PX
+
+
+@dataclass
+class BalanceRow:
+    label: str
+    netto_text: str  # "netto +4 200 000 kr", under the label
+    y: float  # top of the row's first bar
+    vinst: "Bar | None"  # None for a payer with no utfall of its own (ESF, ej fördelat)
+    betalat: Bar
+    vinst_text_x: float = 0  # where each bar's value is written: right of the bar or of zero
+    betalat_text_x: float = 0
+
+
+def balance(rows: list[tuple[str, int | None, int, str, str, str]], plot: float = 300, bar: float = 16,
+            gap: float = 4, group_gap: float = 18) -> dict:
+    """Gains and payments per actor as grouped bars on one zero line.
+
+    ``rows``: (label, vinst or None, betalat, vinst text, betalat text, netto text)
+    in kronor. Both bars of an actor start at zero, so their lengths compare
+    directly; a negative vinst (a cost the calculation books on the actor)
+    runs left of zero. Every bar carries its value as text.
+    """
+    label_width = max([text_px(r[0]) for r in rows] + [text_px(r[5]) for r in rows] + [90]) + 16
+    value_room = max([text_px(r[3]) for r in rows] + [text_px(r[4]) for r in rows] + [60]) + 14
+    negative = max([-(r[1] or 0) for r in rows] + [0])
+    positive = max([r[1] or 0 for r in rows] + [r[2] for r in rows] + [1])
+    scale = plot / (negative + positive)
+    zero = label_width + negative * scale
+    top, group = 34, 2 * bar + gap + group_gap
+    out = []
+    for index, (label, vinst, betalat, vinst_text, betalat_text, netto_text) in enumerate(rows):
+        y = top + index * group
+        gain = None
+        if vinst is not None:
+            width = abs(vinst) * scale
+            gain = Bar(label, vinst, zero if vinst >= 0 else zero - width, width, y, vinst_text)
+        paid = Bar(label, betalat, zero, betalat * scale, y + bar + gap, betalat_text)
+        out.append(BalanceRow(label, netto_text, y, gain, paid,
+                              vinst_text_x=(max(gain.x + gain.width, zero) if gain else zero) + 6,
+                              betalat_text_x=paid.x + paid.width + 6))
+    width = label_width + plot + value_room
+    return {"rows": out, "width": round(width), "height": round(top + len(rows) * group), "zero": zero,
+            "bar": bar, "label_width": label_width, "top": top}
+
+
+@dataclass
+class Segment:
+    grad: int
+    value: int
+    x: float
+    width: float
+
+
+@dataclass
+class YearBar:
+    år: int
+    y: float
+    segments: list
+    end: float  # where the bar (and so its text) ends
+    text: str
+
+
+def year_bars(rows: list[tuple[int, list[tuple[int, int]], str]], plot: float = 300, bar: float = 18,
+              gap: float = 8) -> dict:
+    """Horizontal bars, one per year, each made of segments (grad, count)
+    laid end to end; every bar's numbers are in its text."""
+    label_width = 56
+    largest = max((sum(v for _, v in segs) for _, segs, _ in rows), default=0) or 1
+    scale = plot / largest
+    value_room = max([text_px(t) for _, _, t in rows] + [60]) + 14
+    out = []
+    for index, (år, segs, text) in enumerate(rows):
+        y = 8 + index * (bar + gap)
+        x = label_width
+        segments = []
+        for grad, value in segs:
+            if value:
+                segments.append(Segment(grad, value, x, value * scale))
+                x += value * scale
+        out.append(YearBar(år, y, segments, x, text))
+    return {"rows": out, "width": round(label_width + plot + value_room),
+            "height": round(16 + len(rows) * (bar + gap)), "bar": bar, "label_width": label_width}

@@ -20,6 +20,7 @@ from ..body import DOCS, RenderedBody, site_path
 from ..body import version as render_version
 from ..cache import write_pickle
 from ..body import render as render_body
+from .. import economy, reports, trends
 from ..derive import Derived
 from ..kinds import Grad
 from ..schema import generate as json_schema
@@ -238,7 +239,9 @@ class Generator:
             out.append(self.render("metod.md.j2", f"metoder/{slug}.md", role=item, searchable=True,
                                    filters=pagefind_filters.of_kind("metoder"), f=facts, m=facts.metod.meta,
                                    liknande=self.related("metoder", slug), body=facts.metod.body))
-        out.append(self.render("systemfel_index.md.j2", "systemfel/index.md", role=section))
+        out.append(self.render("systemfel_index.md.j2", "systemfel/index.md", role=section,
+                               index_rapport=reports.index_report_url(d),
+                               BESLUTSNIVÅ=v.BESLUTSNIVÅ))
         for slug, facts in d.systemfel.items():
             out.append(self.render("systemfel.md.j2", f"systemfel/{slug}.md", role=item, searchable=True,
                                    filters=pagefind_filters.of_kind("systemfel"), f=facts, m=facts.systemfel.meta,
@@ -256,6 +259,22 @@ class Generator:
         out.append(self.render("uppdatering.md.j2", "uppdatering/index.md", role=section,
                                projekt=d.behöver_uppdateras))
         out.append(self.render("hitta.md.j2", "hitta/index.md", role=section))
+        # For decision-makers (issue 14): who pays and who gains, development over time, reports.
+        ek = economy.economy(d)
+        out.append(self.render("vem_betalar.md.j2", "vem-betalar/index.md", role=section, ek=ek.nationellt,
+                               per_forbund=ek.per_förbund, forbund=None, ekonomi=economy))
+        for slug, forbund in d.förbund.items():
+            out.append(self.render("vem_betalar.md.j2", f"forbund/{slug}/vem-betalar.md", role=item,
+                                   ek=ek.per_förbund[slug], per_forbund=ek.per_förbund, forbund=forbund,
+                                   ekonomi=economy))
+        out.append(self.render("utveckling.md.j2", "utveckling/index.md", role=section, t=trends.trends(d)))
+        index_report = reports.index_report(d)
+        out.append(self.render("systemfel_rapport.md.j2", index_report.src_uri, role=item, r=index_report,
+                               hela=True))
+        for facts in d.systemfel.values():
+            report = reports.report(facts)
+            out.append(self.render("systemfel_rapport.md.j2", report.src_uri, role=item, r=report, hela=False,
+                                   index_rapport=index_report.url))
         # Reached from the header's search box, not from the nav.
         out.append(self.render("sok.md.j2", "sok/index.md", role=hidden))
         # The form is found by searching for how to submit a project.
