@@ -116,10 +116,13 @@ def site_path(target: str, exists: Callable[[str], bool]) -> str | None:
 def version() -> str:
     """What the rendering depends on besides its input: the Markdown and
     sanitiser versions and our allow-list. Caches of rendered bodies key by it."""
+    def canonical(mapping) -> str:  # sets in a stable order: the key must not vary with the hash seed
+        return repr(sorted((key, canonical(value) if isinstance(value, dict) else sorted(value))
+                           for key, value in mapping.items()))
+
     parts = [metadata.version("markdown"), metadata.version("nh3"), repr(EXTENSIONS), repr(EXTENSION_CONFIGS),
-             repr(sorted(allow_list.TAGS)), repr(sorted(allow_list.ATTRIBUTES.items())),
-             repr(sorted(allow_list.ATTRIBUTE_VALUES.items())), repr(sorted(allow_list.URL_SCHEMES)),
-             repr(sorted(allow_list.ADMONITION_CLASSES)), _FORMAT]
+             repr(sorted(allow_list.TAGS)), canonical(allow_list.ATTRIBUTES), canonical(allow_list.ATTRIBUTE_VALUES),
+             repr(sorted(allow_list.URL_SCHEMES)), repr(sorted(allow_list.ADMONITION_CLASSES)), _FORMAT]
     return "|".join(parts)
 
 

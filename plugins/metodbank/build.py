@@ -56,7 +56,7 @@ from .site.pages import Generator, Page, Role, SiteOptions, error_banner, error_
 from .timing import Timings
 
 # Our stylesheet and script on every page; the others only on the page that uses them.
-ASSETS = ("metodbank.css", "metodbank.js")
+ASSETS = ("metodbank.css", "metodbank.js", "layout.css", "layout.js")
 PAGE_ASSETS = ("hitta.js", "sok.js", "formular.js", "formular.css")
 ASSET_DIR = "assets/metodbank"
 # Generated files above this many characters wait on disk, not in memory,
@@ -219,6 +219,8 @@ class SiteBuild:
                                                              cache_dir=self.cache_dir))
         with timings.phase("sidor", len(bank.projekt)):
             self.pages = {page.src_uri: page for page in self.generator.pages()}
+        bodies = self.generator._bodies
+        timings.counts["brödtextcache"] = {"träffar": bodies.hits, "missar": bodies.misses}
         salt = _version_salt()
         outputs: list[OutputFile] = []
         for page in self.pages.values():

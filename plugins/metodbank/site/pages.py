@@ -299,6 +299,7 @@ class BodyCache:
         self.link_context = link_context
         self.stored: dict = {}
         self.used: dict = {}
+        self.hits = self.misses = 0
         if path is not None:
             try:
                 with open(path, "rb") as handle:
@@ -311,7 +312,10 @@ class BodyCache:
                                         " ".join(sorted(reserved_ids)), text)).encode("utf-8")).digest()
         found = self.stored.get(key)
         if found is None:
+            self.misses += 1
             found = render()
+        else:
+            self.hits += 1
         self.used[key] = found
         return found
 
