@@ -26,8 +26,11 @@ def _preview(bank: Path, site: Path) -> None:
 
     config = load_config(str(bank / "mkdocs.yml"), site_dir=str(site))
     config.plugins.on_startup(command="serve", dirty=False)
-    with contextlib.chdir(bank):
-        build(config)
+    try:
+        with contextlib.chdir(bank):
+            build(config)
+    finally:
+        config.plugins.on_shutdown()  # as mkdocs does: the instance outlives this build
 
 
 def test_a_content_error_shows_in_the_preview_and_the_next_save_recovers(tmp_path):

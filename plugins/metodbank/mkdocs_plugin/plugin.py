@@ -45,6 +45,10 @@ class MetodbankPlugin(BasePlugin[MetodbankConfig]):
         # A preview (mkdocs serve) shows content errors on the page instead of stopping.
         self.previewing = command == "serve"
 
+    def on_shutdown(self):
+        # MkDocs keeps plugin instances between runs in one process.
+        self.previewing = False
+
     def on_config(self, config):
         if not config.use_directory_urls:
             raise PluginError("metodbank: use_directory_urls måste vara på (sidorna länkar till /projekt/<slug>/)")
