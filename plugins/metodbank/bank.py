@@ -18,6 +18,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .files import code_digest, os_error
 from . import kinds, model
 from .cache import ContentCache
 from .checks import bankwide, identity, rules
@@ -126,7 +127,7 @@ def refusal(path: Path, root: Path, real_dirs: dict | None = None) -> tuple[str 
     try:
         info = os.lstat(path)
     except OSError as exc:
-        return f"filen kan inte läsas: {exc.strerror}", None
+        return f"filen kan inte läsas: {os_error(exc)}", None
     folder = str(path.parent)
     real_dirs = {} if real_dirs is None else real_dirs
     if folder not in real_dirs:
@@ -172,7 +173,7 @@ def read_content(path: Path, ident: tuple | None = None) -> bytes:
     try:
         fd = os.open(path, flags)
     except OSError as exc:
-        raise Refused(f"filen kan inte läsas: {exc.strerror}") from None
+        raise Refused(f"filen kan inte läsas: {os_error(exc)}") from None
     try:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
@@ -191,7 +192,7 @@ def read_content(path: Path, ident: tuple | None = None) -> bytes:
             left -= len(chunk)
         return b"".join(chunks)
     except OSError as exc:
-        raise Refused(f"filen kan inte läsas: {exc.strerror}") from None
+        raise Refused(f"filen kan inte läsas: {os_error(exc)}") from None
     finally:
         os.close(fd)
 
@@ -280,7 +281,8 @@ CACHE_FILE = "dokument.pickle"
 
 def _load_cached(jobs, vocab: Vocabularies, today: dt.date, cache_dir: Path, bank: Bank, check_only: bool = False):
     # Results depend on the vocabularies and, for the currency warnings, on today.
-    salt = f"{today.isoformat()}|{sorted((k, sorted(v.items())) for k, v in vocab.terms.items())}"
+    # And on the code that checks them: a new version never shows an old message.
+    salt = f"{code_digest()}|{today.isoformat()}|{sorted((k, sorted(v.items())) for k, v in vocab.terms.items())}"
     cache = ContentCache(Path(cache_dir) / CACHE_FILE, salt)
     context = {"vokabular": vocab}
     results = []

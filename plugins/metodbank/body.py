@@ -29,6 +29,7 @@ from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 
 from . import sanitise as allow_list
+from .files import code_digest
 from .sanitise import is_site_relative, sanitise
 
 # The extensions a body is written with: MkDocs' built-ins (toc, tables,
@@ -122,11 +123,8 @@ def version() -> str:
 
     parts = [metadata.version("markdown"), metadata.version("nh3"), repr(EXTENSIONS), repr(EXTENSION_CONFIGS),
              repr(sorted(allow_list.TAGS)), canonical(allow_list.ATTRIBUTES), canonical(allow_list.ATTRIBUTE_VALUES),
-             repr(sorted(allow_list.URL_SCHEMES)), repr(sorted(allow_list.ADMONITION_CLASSES)), _FORMAT]
+             repr(sorted(allow_list.URL_SCHEMES)), repr(sorted(allow_list.ADMONITION_CLASSES)), code_digest()]
     return "|".join(parts)
-
-
-_FORMAT = "1"  # bump when this module renders differently
 
 
 class _Links(Treeprocessor):

@@ -5,10 +5,46 @@ indexes) and by the build's staged exports.
 
 from __future__ import annotations
 
+import errno
+import functools
+import hashlib
 import os
 import shutil
 import tempfile
 from pathlib import Path
+
+# The operating system's own texts are English ("No such file or directory").
+_OS_ERRORS = {
+    errno.ENOENT: "mappen eller filen finns inte",
+    errno.EACCES: "behörighet saknas",
+    errno.EPERM: "åtgärden är inte tillåten",
+    errno.EROFS: "filsystemet är skrivskyddat",
+    errno.ENOSPC: "disken är full",
+    errno.ENOTDIR: "en del av sökvägen är en fil, inte en mapp",
+    errno.EISDIR: "det är en mapp, inte en fil",
+    errno.ENAMETOOLONG: "filnamnet är för långt",
+    errno.ELOOP: "för många symboliska länkar i sökvägen",
+    errno.EDQUOT: "diskkvoten är slut",
+    errno.EIO: "läsfel på disken",
+}
+
+
+def os_error(exc: OSError) -> str:
+    """An operating-system error in Swedish (its number when it is not listed)."""
+    return _OS_ERRORS.get(exc.errno, f"felkod {exc.errno}" if exc.errno else "okänt fel")
+
+
+@functools.lru_cache(maxsize=1)
+def code_digest() -> str:
+    """A digest of this package's code and templates: every cache whose
+    results depend on how the code checks or renders keys by it, so a new
+    version never shows an old message or page."""
+    package = Path(__file__).resolve().parent
+    h = hashlib.sha256()
+    for path in sorted(package.rglob("*")):
+        if path.is_file() and path.suffix in (".py", ".j2", ".html", ".js", ".css"):
+            h.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return h.hexdigest()[:16]
 
 
 def write_atomic(path: Path, data: bytes | str, *, fsync: bool = False) -> None:

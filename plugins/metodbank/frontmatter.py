@@ -6,6 +6,14 @@ refused at their line with a hint rather than read silently: explicit tags
 (``!!binary``, ``!!python/…``, ``!!str``), recursive aliases, nesting deeper
 than :data:`MAX_DEPTH`, integers longer than :data:`MAX_INT_DIGITS` digits,
 and numbers with a leading zero (octal), ``0x``/``0b`` or a colon (base 60).
+So is a list item indented deeper than the ``-`` above it, which YAML reads
+as the rest of that item ("… avgörande. - Handledarna …").
+
+A YAML error is explained from the lines around it when it is one of the
+slips people make most (:func:`_diagnose`): a key without ``:``, a field
+indented under one that already has a value, indentation that matches no
+line above, a no-break space where YAML needs a space. Nothing of PyYAML's
+English reaches the message.
 """
 
 from __future__ import annotations
@@ -54,6 +62,12 @@ class Parsed:
     # Relative links and images in the body, as (line, url, bank path, is_image):
     # whether they exist is a bank-wide question (checks/bankwide.py).
     links: list = field(default_factory=list)
+    # Where a scalar value starts when not on its key's line ("lärdomar:" then
+    # "  -Tidig …" below it), so a message about the value can point there.
+    value_lines: dict = field(default_factory=dict)  # Loc -> file line
+    # Values YAML 1.1 read as true/false, with the text as written ("yes", "on"):
+    # a message can then name what the author wrote rather than "True".
+    bool_texts: dict = field(default_factory=dict)  # Loc -> source text
 
     def line_of(self, loc: Loc) -> int:
         """Line of the deepest known part of ``loc`` (1 when nothing is known)."""
@@ -89,7 +103,8 @@ def parse(text: str) -> Parsed:
     yaml_text, body, body_line = split(text)
     builder = _Builder(yaml_text)
     data = builder.build()
-    return Parsed(data, body, body_line, builder.lines, builder.duplicates)
+    return Parsed(data, body, body_line, builder.lines, builder.duplicates,
+                  value_lines=builder.value_lines, bool_texts=builder.bool_texts)
 
 
 def _nfc(value):
@@ -109,6 +124,8 @@ class _Builder:
         self.loader = _LOADER(yaml_text)
         self.lines: dict = {}
         self.duplicates: list = []
+        self.value_lines: dict = {}
+        self.bool_texts: dict = {}
         self.count = 0
 
     def build(self) -> dict:
@@ -119,6 +136,10 @@ class _Builder:
         except yaml.MarkedYAMLError as exc:
             mark = _error_mark(exc, self.yaml_text)
             line = self.line(mark) if mark else 1
+            found = _odd_space(self.yaml_text, line - self.OFFSET) or _diagnose(exc, self.yaml_text, self.newlines)
+            if found:
+                index, message = found
+                raise FrontMatterError(index + self.OFFSET, f"YAML-fel i front-matter: {message}") from None
             raise FrontMatterError(line, f"YAML-fel i front-matter: {_explain(exc, self.yaml_text)}") from None
         except yaml.reader.ReaderError:
             # A control character (U+0000 …): YAML refuses the whole text.
@@ -128,8 +149,8 @@ class _Builder:
                 bisect.bisect_left(self.newlines, index) + self.OFFSET,
                 f"front-matter innehåller ett otillåtet tecken ({code}), som ofta inte syns i editorn — ta bort det",
             ) from None
-        except yaml.YAMLError as exc:
-            raise FrontMatterError(1, f"YAML-fel i front-matter: {exc}") from None
+        except yaml.YAMLError:
+            raise FrontMatterError(1, f"YAML-fel i front-matter: {_UNKNOWN}") from None
         except (ValueError, OverflowError):
             # PyYAML's pure-Python scanner (no libyaml) on an escape such as "\U00200000".
             mark = self.loader.get_mark() if hasattr(self.loader, "get_mark") else None
@@ -140,6 +161,9 @@ class _Builder:
         if node is None:
             raise FrontMatterError(1, "front-matter är tom: fyll i fälten mellan raderna '---'")
         if not isinstance(node, yaml.MappingNode):
+            found = _odd_space(self.yaml_text)
+            if found:
+                raise FrontMatterError(found[0] + self.OFFSET, f"YAML-fel i front-matter: {found[1]}")
             raise FrontMatterError(
                 self.line(node.start_mark),
                 "front-matter ska bestå av fält på formen 'namn: värde'",
@@ -198,18 +222,56 @@ class _Builder:
                     raise FrontMatterError(self.line(key_node.start_mark), "fältnamn måste vara enkla ord")
                 key = _nfc(str(key))
                 line = self.line(key_node.start_mark)
+                if _ODD_SPACE.search(key):
+                    index, message = _odd_space(self.yaml_text, line - self.OFFSET) or (
+                        line - self.OFFSET, _odd_space_in_name(key))
+                    raise FrontMatterError(index + self.OFFSET, f"YAML-fel i front-matter: {message}")
                 if key in result:
                     self.duplicates.append((line, ".".join(str(p) for p in loc + (key,))))
                 self.lines[loc + (key,)] = line
+                if isinstance(value_node, yaml.ScalarNode):
+                    if value_node.start_mark.line != key_node.start_mark.line:
+                        self.value_lines[loc + (key,)] = self.line(value_node.start_mark)
+                    self.check_merged(value_node, in_list=False)
                 result[key] = self.value(value_node, loc + (key,))
             return result
         if isinstance(node, yaml.SequenceNode):
             items = []
             for index, item in enumerate(node.value):
                 self.lines[loc + (index,)] = self.line(item.start_mark)
+                if isinstance(item, yaml.ScalarNode):
+                    self.check_merged(item, in_list=True)
                 items.append(self.value(item, loc + (index,)))
             return items
-        return self.scalar(node)
+        value = self.scalar(node)
+        if isinstance(value, bool):
+            self.bool_texts[loc] = node.value
+        return value
+
+    def check_merged(self, node, in_list: bool) -> None:
+        """Refuse a plain value that runs on to a line starting with '- ':
+        an item indented deeper than the '-' above it, which YAML reads as
+        the rest of that item ("… avgörande. - Handledarna …"), silently."""
+        if node.style or node.start_mark.line == node.end_mark.line:  # plain: None, or "" from libyaml
+            return
+        start, end = node.start_mark.index, node.end_mark.index
+        first_break = self.yaml_text.find("\n", start, end)
+        if first_break < 0:
+            return
+        position = first_break + 1
+        while position < end:
+            stop = self.yaml_text.find("\n", position, end)
+            stop = end if stop < 0 else stop
+            text = self.yaml_text[position:stop]
+            rest = text.lstrip(" ")
+            if rest == "-" or rest.startswith("- "):
+                first = self.line(node.start_mark)
+                raise FrontMatterError(self.line_at(position), _merged_message(
+                    self.yaml_text, start, rest, len(text) - len(rest), first, in_list))
+            position = stop + 1
+
+    def line_at(self, index: int) -> int:
+        return bisect.bisect_left(self.newlines, index) + self.OFFSET
 
     def scalar(self, node):
         if not isinstance(node, yaml.ScalarNode):
@@ -349,6 +411,226 @@ def _read_as(value: str, tag: str) -> str:
 _NOT_PRINTABLE = re.compile("[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
+# Spaces YAML does not count as spaces: a no-break space after "titel:" or
+# in the indentation (a word processor's habit) makes the line something else.
+_ODD_SPACES = "\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000"
+_ODD_SPACE = re.compile(f"[{_ODD_SPACES}]")
+_ODD_LEADING = re.compile(f"^ *([{_ODD_SPACES}])")
+_ODD_AFTER_DASH = re.compile(f"^ *-([{_ODD_SPACES}])")
+_ODD_AFTER_COLON = re.compile(rf"^ *(?:- +)*([^\s:#][^:#]*?):([{_ODD_SPACES}])")
+_BLOCK_SCALAR_START = re.compile(r"(?:^|[:\s])[|>][-+0-9]*\s*(?:#.*)?$")
+
+
+def _space_name(char: str) -> str:
+    code = f"U+{ord(char):04X}"
+    if char in "\u00a0\u202f":
+        return f"ett hårt mellanslag ({code})"
+    return f"ett ovanligt mellanslag ({code})"
+
+
+def _odd_space(yaml_text: str, upto: int | None = None) -> tuple[int, str] | None:
+    """(line index, message) for the first line up to ``upto`` where a
+    space YAML does not count as one stands where YAML needs a space: in
+    the indentation, after ``-`` or after ``namn:``. Text inside a
+    ``|`` or ``>`` block is left alone (any space is text there)."""
+    if not _ODD_SPACE.search(yaml_text):
+        return None
+    block = None  # the indentation of the line that opened a | or > block
+    for index, line in enumerate(yaml_text.split("\n")):
+        if upto is not None and index > upto:
+            break
+        indent = len(line) - len(line.lstrip(" "))
+        if block is not None and (not line.strip() or indent > block):
+            continue
+        block = indent if _BLOCK_SCALAR_START.search(line) else None
+        if match := _ODD_LEADING.match(line):
+            return index, (f"raden börjar med {_space_name(match.group(1))} i indraget, som YAML inte räknar som"
+                           " mellanslag: ersätt det med vanliga mellanslag")
+        if match := _ODD_AFTER_DASH.match(line):
+            return index, (f"efter '-' står {_space_name(match.group(1))}, som YAML inte räknar som mellanslag:"
+                           " ersätt det med ett vanligt mellanslag")
+        if match := _ODD_AFTER_COLON.match(line):
+            return index, (f"efter '{match.group(1).strip()}:' står {_space_name(match.group(2))}, som YAML inte"
+                           " räknar som mellanslag: ersätt det med ett vanligt mellanslag")
+    return None
+
+
+def _odd_space_in_name(key: str) -> str:
+    char = _ODD_SPACE.search(key).group()
+    return (f"fältnamnet '{key.strip()}' innehåller {_space_name(char)}, som YAML inte räknar som mellanslag:"
+            " ta bort det eller ersätt det med ett vanligt mellanslag")
+
+
+def _merged_message(yaml_text: str, start: int, rest: str, indent: int, first_line: int, in_list: bool) -> str:
+    """Why a line starting with '- ' became part of the value above it."""
+    line_start = yaml_text.rfind("\n", 0, start) + 1
+    line_end = yaml_text.find("\n", start)
+    first = yaml_text[line_start : line_end if line_end >= 0 else len(yaml_text)]
+    content = first.lstrip(" ")
+    shown = _short(rest.strip())
+    if in_list and content.startswith("-"):
+        dash = len(first) - len(content)
+        where = "längst till vänster" if dash == 0 else f"{dash} mellanslag in"
+        return (f"'{shown}' läses som en fortsättning på listelementet på rad {first_line}, inte som ett eget"
+                f" element: '-' är indraget {indent} mellanslag, men '-' på rad {first_line} är indraget {dash}."
+                f" Ställ '-' rakt under '-' på rad {first_line} ({where})")
+    return (f"'{shown}' läses som en fortsättning på värdet på rad {first_line}, inte som ett listelement:"
+            " skriv listan under ett fältnamn utan värde, med varje '- ' på en egen rad och lika mycket indrag")
+
+
+@dataclass
+class _Shape:
+    """One source line as a person reads it: indentation, list dashes, key, value."""
+
+    indent: int  # spaces before the first character
+    column: int  # where the key or value starts, after any '- '
+    dash: bool
+    key: str | None
+    value: str | None  # the value on the same line, without a comment
+    text: str  # the line after indentation and dashes
+
+
+_KEY = re.compile(r"([^\s:#'\"\[{][^:#]*?)\s*:(?:\s+(.*?))?\s*$")
+
+
+def _shape(line: str) -> _Shape:
+    text = line.lstrip(" ")
+    indent = len(line) - len(text)
+    column, dash = indent, False
+    while text == "-" or text.startswith("- "):
+        rest = text[1:].lstrip(" ")
+        column += len(text) - len(rest)
+        text, dash = rest, True
+    key = value = None
+    if match := _KEY.match(text):
+        key = match.group(1).strip()
+        value = (match.group(2) or "").split(" #", 1)[0].strip() or None
+        if value is not None and (value[0] in "|>&!" or value.startswith("#")):
+            value = None  # a block scalar, anchor or tag: the value continues below
+    return _Shape(indent, column, dash, key, value, text)
+
+
+def _is_content(line: str) -> bool:
+    stripped = line.strip()
+    return bool(stripped) and not stripped.startswith("#")
+
+
+def _diagnose(exc: yaml.MarkedYAMLError, yaml_text: str, newlines: list, offset: int = 2) -> tuple[int, str] | None:
+    """(line index, message) for the YAML slips people make most, read from
+    the lines around the error: a key without ':', a key indented under a
+    field that already has a value, and indentation that matches nothing.
+    None when the error is something else (the generic explanation then)."""
+    mark = exc.problem_mark
+    if mark is None:
+        return None
+    problem = str(exc.problem or "")
+    lines = yaml_text.split("\n")
+    at = bisect.bisect_left(newlines, mark.index)
+    if at >= len(lines):
+        return None
+    if "could not find expected ':'" in problem and exc.context_mark is not None:
+        key_line = bisect.bisect_left(newlines, exc.context_mark.index)
+        if key_line < len(lines) and not _has_colon(_shape(lines[key_line])):
+            return key_line, _missing_colon(_shape(lines[key_line]))
+        return None
+    if "mapping values are not allowed" in problem:
+        line_start = newlines[at - 1] + 1 if at else 0
+        return _misplaced_key(lines, at, mark.index - line_start, offset)
+    if any(needle in problem for needle in ("did not find expected key", "expected <block end>",
+                                             "did not find expected '-' indicator")):
+        return _unexpected_indent(lines, at, offset)
+    if "<document start>" in problem:  # the first field is indented: YAML read it as a value
+        first = next((index for index, line in enumerate(lines) if _is_content(line)), None)
+        if first is not None and lines[first].startswith(" "):
+            return first, _EXPLAIN["expected <document start>"]
+    return None
+
+
+def _has_colon(shape: _Shape) -> bool:
+    """Whether the line has a key's ':' (followed by a space or the end; "https:" is not one)."""
+    return bool(re.search(r":(?:\s|$)", shape.text))
+
+
+def _missing_colon(shape: _Shape) -> str:
+    words = shape.text.split(None, 1)
+    if len(words) == 2:
+        return f"raden saknar ':' efter fältnamnet: skriv '{words[0]}: {_short(words[1])}'"
+    return f"raden saknar ':' efter fältnamnet: skriv '{shape.text.strip()}:' och värdet efter kolonet"
+
+
+def _above(lines: list, at: int):
+    """Index and shape of each line with content above line ``at``, nearest first."""
+    for index in range(at - 1, -1, -1):
+        if _is_content(lines[index]):
+            yield index, _shape(lines[index])
+
+
+def _misplaced_key(lines: list, at: int, column: int, offset: int) -> tuple[int, str] | None:
+    before = lines[at][:column]
+    if re.search(r":\s", before):
+        return None  # "titel: Projekt: unga": a colon inside a value (the generic message)
+    current = _shape(lines[at])
+    name = current.key or current.text.split(":", 1)[0].strip()
+    above = list(_above(lines, at))
+    if not above:
+        return None
+    previous_index, previous = above[0]
+    # The line above is a lone word or words at a key's place (as this line's
+    # key, or after '- ' where this line's key lines up): its ':' is missing.
+    if previous.key is None and not _has_colon(previous) and previous.column == current.indent:
+        owner = next(((i, s) for i, s in above[1:] if s.column < previous.indent or s.indent < previous.indent), None)
+        continues_value = (not previous.dash and owner is not None and owner[1].value is not None
+                           and previous.indent > owner[1].column)
+        if not continues_value:
+            return previous_index, _missing_colon(previous)
+    # The field this line is indented under, as YAML sees it.
+    owner = next(((i, s) for i, s in above if s.column < current.indent), None)
+    if owner is None:
+        return None
+    owner_index, shape = owner
+    if shape.key is not None and shape.value is not None:
+        step = current.indent - shape.column
+        if step % 2:
+            return at, _odd_indent_message(name, current.indent, shape.key, owner_index + offset, shape.column)
+        return at, (f"'{name}' är indraget under '{shape.key}' på rad {owner_index + offset}, men '{shape.key}'"
+                    f" har redan ett värde på sin rad ('{_short(shape.value, 30)}'): ett fält som har fält under sig"
+                    f" får inget värde efter kolonet. Ta bort '{_short(shape.value, 30)}', eller minska indraget på"
+                    f" '{name}' till {shape.indent} mellanslag om det är ett eget fält")
+    return at, _odd_indent_message(name, current.indent, shape.key or shape.text.strip(), owner_index + offset,
+                                   shape.column)
+
+
+def _odd_indent_message(name: str, indent: int, other: str, other_line: int, other_indent: int) -> str:
+    return (f"indraget stämmer inte: '{_short(name, 30)}' är indraget {indent} mellanslag, men"
+            f" '{_short(other, 30)}' på rad {other_line} är indraget {other_indent}. Fält på samma nivå ska ha exakt samma"
+            " indrag, och fält under ett annat fält dras in 2 mellanslag mer")
+
+
+def _unexpected_indent(lines: list, at: int, offset: int) -> tuple[int, str] | None:
+    current = _shape(lines[at])
+    above = next(_above(lines, at), None)
+    if above is None:
+        return None
+    previous_index, previous = above
+    if current.indent == previous.indent:
+        if current.dash and not previous.dash:
+            return at, ("ett listelement ('- …') står där ett fält väntas: en lista skrivs under ett fältnamn"
+                        " utan värde (som 'lärdomar:'), med '-' indraget 2 mellanslag")
+        return None
+    if previous.indent % 2 and not current.indent % 2:
+        # Two spaces a level: the odd one out is the line above ("   start:" then "  slut:").
+        return previous_index, (f"indraget stämmer inte: raden är indragen {previous.indent} mellanslag, men rad"
+                                f" {at + offset} under är indragen {current.indent}. Fält på samma nivå ska ha"
+                                " exakt samma indrag, och fält under ett annat fält dras in 2 mellanslag mer")
+    return at, (f"indraget stämmer inte: raden är indragen {current.indent} mellanslag, men rad"
+                f" {previous_index + offset} ovanför är indragen {previous.indent}. Fält på samma nivå ska ha exakt samma"
+                " indrag, och fält under ett annat fält dras in 2 mellanslag mer")
+
+
+# When no explanation fits: never PyYAML's English.
+_UNKNOWN = "raden går inte att läsa som YAML: kontrollera indrag, kolon och citattecken"
+
+
 _EXPLAIN = {
     # Messages of both libyaml (CSafeLoader) and the pure-Python loader.
     "mapping values are not allowed": "ett kolon på fel ställe — sätt citattecken runt text som innehåller ': '",
@@ -368,6 +650,22 @@ _EXPLAIN = {
     "expected <document start>": "indraget stämmer inte: fälten på översta nivån ska börja längst till vänster",
     "expected directive name": "en rad som börjar med % behöver citattecken runt texten",
     "found duplicate anchor": "samma ankare (&namn) står två gånger — ge det ena ett annat namn",
+    "found invalid Unicode character escape code": "en \\u- eller \\U-kod inom \"citattecken\" är inget giltigt"
+    " tecken — skriv tecknet som det är, eller använd 'enkla citattecken'",
+    "expected escape sequence of": "okänt tecken efter \\ inom \"citattecken\" — använd 'enkla citattecken' i stället",
+    "expected <block end>": "indraget stämmer inte med raderna ovanför",
+    "expected the node content": "ett värde saknas eller börjar med ett tecken som kräver citattecken (som ] } , -)",
+    "sequence entries are not allowed": "en lista med '-' kan inte börja på samma rad som fältnamnet — flytta den till nästa rad",
+    "mapping keys are not allowed": "tecknet ? i början av ett värde kräver citattecken runt värdet",
+    "expected '<document start>'": "en rad som börjar med % behöver citattecken runt texten",
+    "directive": "en rad som börjar med % behöver citattecken runt texten",
+    "undefined tag handle": "tecknet ! inleder en YAML-tagg — sätt citattecken runt värdet",
+    "comment or line break": "efter | eller > får bara - eller + stå (och en siffra 1–9): skriv t.ex. '>-' och texten på raderna under",
+    "chomping or indentation indicators": "efter | eller > får bara - eller + stå (och en siffra 1–9): skriv t.ex. '>-' och texten på raderna under",
+    "indentation indicator": "efter | eller > får bara - eller + stå (och en siffra 1–9): skriv t.ex. '>-' och texten på raderna under",
+    "unexpected document": "en rad '---' eller '...' står inuti ett värde inom citattecken: stäng citattecknet före raden",
+    "found unexpected end of stream": "front-matter tar slut mitt i ett värde: ett citattecken eller en parentes stängs aldrig",
+    "another document": "front-matter får bara innehålla ett YAML-dokument: ta bort raden '---' eller '...' mitt bland fälten",
 }
 
 
@@ -386,7 +684,7 @@ def describe_yaml_error(exc: yaml.YAMLError, text: str) -> tuple[int, str]:
         bad = _NOT_PRINTABLE.search(text)
         index, code = (bad.start(), f"U+{ord(bad.group()):04X}") if bad else (0, "?")
         return line(index), f"ett otillåtet tecken ({code}), som ofta inte syns i editorn — ta bort det"
-    return 1, f"YAML-fel: {exc}"
+    return 1, f"YAML-fel: {_UNKNOWN}"
 
 
 def _error_mark(exc: yaml.MarkedYAMLError, yaml_text: str):
@@ -417,4 +715,4 @@ def _explain(exc: yaml.MarkedYAMLError, yaml_text: str = "") -> str:
     for needle, swedish in _EXPLAIN.items():
         if needle in problem:
             return swedish
-    return f"{problem} (kontrollera indrag, kolon och citattecken)"
+    return _UNKNOWN

@@ -2,8 +2,11 @@
 
 :func:`create` checks the values given, asks for the missing ones when given
 an :class:`Asker` (choices from the vocabularies and the existing metoder
-are picked by number), and writes a file whose remaining fields carry short
-Swedish guidance comments. It refuses a bad or existing slug. A file created
+are picked by number; for a project that has started, the rest of the
+contract too: results, a socio-economic calculation, funding, the grade with
+the evidence it needs, systemfel, lessons), and writes a file whose remaining
+fields carry short Swedish guidance comments. Dates and years are checked
+against the start as they are given. It refuses a bad or existing slug. A file created
 with all the values its kind needs passes ``metodbank kontrollera``; what is
 left empty is reported by the checker with the line to fill in.
 
@@ -20,11 +23,12 @@ import json
 import os
 import re
 import sys
+import types
 import unicodedata
 from dataclasses import dataclass, field
 from functools import cache, cached_property
 from pathlib import Path
-from typing import Annotated, get_args, get_origin
+from typing import Annotated, Union, get_args, get_origin
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from pydantic import TypeAdapter, ValidationError
@@ -33,13 +37,19 @@ from . import kinds, model
 from . import vokabular as v
 from .bank import Refused, content_files, display_base, display_path, printable, read_content, refusal
 from .datum import Datum, DatumError
+from .files import os_error
+from .kinds import Grad
+from .schema import generate as generate_schema
 from .suggest import did_you_mean, slugify
 
 # Command word (``ny metod``) -> content folder (``metoder``).
 KINDS = {kind.singular: kind.folder for kind in kinds.ALL}
 
-# Options that take comma-separated lists.
+# Options that take comma-separated lists: the one list separator of ny, as in
+# the form ("Flera … skiljs med kommatecken"). Texts that may hold commas
+# (lärdomar) are given one per option or one per question instead.
 LIST_OPTIONS = ("förbund", "målgrupp", "parter", "metoder", "berörda")
+LIST_SEPARATOR = ","
 
 
 class NewFileError(Exception):
@@ -90,7 +100,7 @@ def _title_of(path: Path, ident: tuple | None = None) -> str | None:
 def split_list(value: str | None) -> list[str]:
     if value is None:
         return []
-    return [part.strip() for part in value.split(",") if part.strip()]
+    return [part.strip() for part in value.split(LIST_SEPARATOR) if part.strip()]
 
 
 @cache
@@ -121,11 +131,71 @@ def check_slug(slug: str) -> str:
     return slug
 
 
-def check_date(value: str, name: str) -> Datum:
+def check_date(value: str, name: str, not_before: Datum | None = None) -> Datum:
+    """A date; with ``not_before`` (the start), one that does not end before it."""
     try:
-        return Datum.parse(value.strip())
+        datum = Datum.parse(value.strip())
     except DatumError as exc:
         raise NewFileError(f"--{name}: {exc}") from None
+    if not_before is not None and datum.is_before(not_before):
+        raise NewFileError(f"--{name}: {datum} ligger före projektets start ({not_before})")
+    return datum
+
+
+def check_number(value: str, name: str, low: float | None = None, high: float | None = None,
+                 integer: bool = True) -> int | float:
+    """A number as the model takes it. A Swedish way of writing it
+    (``4 500 000``, ``0,04``, ``4 %``) is read as meant: the file gets the
+    number written the way the checker wants it."""
+    text = value.strip()
+    text = model.swedish_number_hint(text) or text
+    try:
+        number = int(text) if integer else float(text)
+    except ValueError:
+        example = "4500000" if integer else "0.04"
+        kind = "ett heltal" if integer else "ett tal"
+        raise NewFileError(f"--{name}: '{value.strip()}' är inte {kind}: skriv t.ex. {example}") from None
+    if low is not None and number < low:
+        raise NewFileError(f"--{name}: ska vara minst {low:g} (nu {number:g})")
+    if high is not None and number > high:
+        raise NewFileError(f"--{name}: får vara högst {high:g} (nu {number:g})")
+    return number
+
+
+@cache
+def bounds(definition: str, name: str) -> tuple:
+    """(minimum, maximum) of a number field of the content model, e.g.
+    ``bounds("Socioekonomi", "kalkylperiod_år")``: ny states and checks the model's bounds."""
+    node = generate_schema(kinds.PROJEKT.folder)["$defs"][definition]["properties"][name]
+    node = next((option for option in node.get("anyOf", [node]) if "minimum" in option), node)
+    return node.get("minimum"), node.get("maximum")
+
+
+def span(definition: str, name: str) -> str:
+    low, high = bounds(definition, name)
+    return f"{low:g}–{high:g}"
+
+
+def check_year(value: str, name: str, start: Datum | None) -> int:
+    year = check_number(value, name, *bounds("Implementering", "år"))
+    if start is not None and year < start.year:
+        raise NewFileError(f"--{name}: {year} ligger före projektets start ({start})")
+    return year
+
+
+def check_link(value: str, name: str) -> str:
+    link = value.strip()
+    if not re.match(r"^https?://[^\s/]+\S*$", link):
+        raise NewFileError(f"--{name}: '{link}' är ingen webbadress: den ska börja med https:// (eller http://)")
+    return link
+
+
+def check_outcomes(resultat: dict) -> None:
+    """till_arbete + till_studier ≤ deltagare (the contract's rule)."""
+    deltagare = resultat.get("deltagare")
+    done = (resultat.get("till_arbete") or 0) + (resultat.get("till_studier") or 0)
+    if deltagare is not None and done > deltagare:
+        raise NewFileError(f"arbete och studier ({done}) är fler än deltagarna ({deltagare})")
 
 
 def check_choice(value: str, allowed, name: str) -> str:
@@ -176,7 +246,36 @@ _TEXT_FIELDS: dict[str, tuple[str | int, ...]] = {
     "motivering": ("framgång", "motivering"),
     "sammanfattning": ("sammanfattning",),
     "förslag": ("förslag",),
+    "resultat": ("resultat", "sammanfattning"),
+    "lärdom": ("lärdomar", 0),
+    "avbrottsorsak": ("avbrottsorsak",),
+    "organisation": ("framgång", "implementerad_hos", 0, "organisation"),
+    "beskrivning": ("framgång", "implementerad_hos", 0, "beskrivning"),
+    "beslut": ("framgång", "beslut", 0, "beslut"),
+    "beslutsfattare": ("framgång", "beslut", 0, "beslutsfattare"),
+    "observation": ("systemfel", 0, "observation"),
 }
+
+
+def _optional_removed(annotation):
+    """``Optional[X]`` → ``X`` (constraints kept)."""
+    if get_origin(annotation) in (Union, types.UnionType):
+        rest = [arg for arg in get_args(annotation) if arg is not type(None)]
+        if len(rest) == 1:
+            return rest[0]
+    return annotation
+
+
+def _bare(annotation):
+    """``annotation`` without ``Annotated`` and ``Optional``: the list or model inside."""
+    while True:
+        if get_origin(annotation) is Annotated:
+            annotation = get_args(annotation)[0]
+            continue
+        unwrapped = _optional_removed(annotation)
+        if unwrapped is annotation:
+            return annotation
+        annotation = unwrapped
 
 
 def _field_type(owner, path: tuple[str | int, ...]):
@@ -185,11 +284,10 @@ def _field_type(owner, path: tuple[str | int, ...]):
     annotation = owner
     for part in path:
         if isinstance(part, int):  # an item of a list field
-            bare = get_args(annotation)[0] if get_origin(annotation) is Annotated else annotation
-            annotation = get_args(bare)[0]
+            annotation = get_args(_bare(annotation))[0]
         else:
-            annotation = annotation.model_fields[part].rebuild_annotation()
-    return annotation
+            annotation = _bare(annotation).model_fields[part].rebuild_annotation()
+    return _optional_removed(annotation)
 
 
 class TextField:
@@ -312,6 +410,19 @@ class Asker:
 
         return self.ask(f"  Välj ({hint})", check, optional)
 
+    def yes_no(self, prompt: str) -> bool:
+        """A j/n question; no answer means no."""
+
+        def check(answer: str) -> bool:
+            word = answer.strip().casefold()
+            if word in ("j", "ja", "y", "yes"):
+                return True
+            if word in ("n", "nej", "no"):
+                return False
+            raise NewFileError("svara j (ja) eller n (nej)")
+
+        return bool(self.ask(f"{prompt} (j/n, tomt = nej)", check, optional=True))
+
 
 def ask_missing(kind: str, values: dict, bank: Bank, asker: Asker) -> None:
     """Fill in ``values`` from questions, for the fields not given as options."""
@@ -330,11 +441,17 @@ def ask_missing(kind: str, values: dict, bank: Bank, asker: Asker) -> None:
         if values.get("status") is None:
             values["status"] = asker.choose("Status", {s: "" for s in v.STATUS_PROJEKT}, many=False)
         if values.get("start") is None:
-            values["start"] = asker.ask("Startdatum (ÅÅÅÅ, ÅÅÅÅ-MM eller ÅÅÅÅ-MM-DD)", lambda a: check_date(a, "start"))
+            def check_start(answer: str) -> Datum:
+                start, slut = check_date(answer, "start"), values.get("slut")
+                if slut is not None and slut.is_before(start):
+                    raise NewFileError(f"--start: {start} ligger efter slutdatumet ({slut})")
+                return start
+
+            values["start"] = asker.ask("Startdatum (ÅÅÅÅ, ÅÅÅÅ-MM eller ÅÅÅÅ-MM-DD)", check_start)
         if values.get("slut") is None:
             needed = values["status"] in v.STATUS_AVSLUTADE
             prompt = "Slutdatum" + ("" if needed else " (lämna tomt om det inte är bestämt)")
-            values["slut"] = asker.ask(prompt, lambda a: check_date(a, "slut"), optional=not needed)
+            values["slut"] = asker.ask(prompt, lambda a: check_date(a, "slut", values["start"]), optional=not needed)
         if not values.get("målgrupp"):
             values["målgrupp"] = asker.choose("Målgrupp", vocab.terms["målgrupp"], many=True)
         if not values.get("parter"):
@@ -346,6 +463,8 @@ def ask_missing(kind: str, values: dict, bank: Bank, asker: Asker) -> None:
                     bank.metoder, many=True, optional=True) or []
             else:
                 asker.say("Det finns inga metoder ännu: skapa en med 'metodbank ny metod <slug>'.")
+        if values["status"] != v.PLANERAT:
+            ask_project_details(values, bank, asker)
     elif kind == "metod":
         if values.get("sammanfattning") is None:
             values["sammanfattning"] = asker.ask(f"Sammanfattning ({text_field(kind, 'sammanfattning').span})",
@@ -369,6 +488,149 @@ def ask_missing(kind: str, values: dict, bank: Bank, asker: Asker) -> None:
                                           lambda a: check_text(a, kind, "förslag"))
         if values.get("status") is None:
             values["status"] = asker.choose("Status", {s: "" for s in v.STATUS_SYSTEMFEL}, many=False)
+
+
+def _ask_text(asker: Asker, prompt: str, option: str, optional: bool = False):
+    field = text_field("projekt", option)
+    return asker.ask(f"{prompt} ({field.span})", lambda a: field.check(a), optional)
+
+
+def ask_project_details(values: dict, bank: Bank, asker: Asker) -> None:
+    """The rest of a started project's contract: results, a socio-economic
+    calculation, funding, the degree with the evidence it needs, the
+    systemfel observed, lessons and why it stopped. Optional parts are
+    skipped with an empty answer."""
+    start: Datum | None = values.get("start")
+    status = values["status"]
+    asker.say("Resultat (krävs när projektet har startat).")
+    if values.get("resultat") is None:
+        values["resultat"] = _ask_text(asker, "Vad hände med deltagarna?", "resultat")
+    antal = values.setdefault("antal", {})
+    for key, prompt in (("deltagare", "Antal deltagare som började"), ("till_arbete", "Antal som fick arbete"),
+                        ("till_studier", "Antal som började studera")):
+        if antal.get(key) is None:
+            def check(answer, key=key):
+                number = check_number(answer, key, 0)
+                check_outcomes({**antal, key: number})
+                return number
+            antal[key] = asker.ask(f"{prompt} (heltal, lämna tomt om okänt)", check, optional=True)
+    if values.get("socioekonomi") is None and asker.yes_no("Finns en socioekonomisk kalkyl?"):
+        values["socioekonomi"] = ask_calculation(values, bank, asker)
+    if values.get("budget_kr") is None:
+        values["budget_kr"] = asker.ask("Budget i kronor (heltal, lämna tomt om okänd)",
+                                        lambda a: check_number(a, "budget", 0), optional=True)
+    if not values.get("finansiering"):
+        values["finansiering"] = []
+        while True:
+            källa = asker.choose("Finansiering: varifrån kom pengarna? (lämna tomt när du är klar)",
+                                 {k: "" for k in v.FINANSIERINGSKÄLLA}, many=False, optional=True)
+            if källa is None:
+                break
+            kr = asker.ask(f"  Belopp från {källa} i kronor (lämna tomt om okänt)",
+                           lambda a: check_number(a, "kr", 0), optional=True)
+            values["finansiering"].append({"källa": källa, "kr": kr})
+    if values.get("grad") is None:
+        asker.say("Högsta grad av framgång som projektet har nått (se BIDRA.md):")
+        for g in Grad:
+            asker.say(f"  {int(g)} – {g.label}. {g.meaning}")
+        values["grad"] = asker.ask(f"  Grad ({', '.join(str(int(g)) for g in Grad)})",
+                                   lambda a: int(check_choice(a, [str(int(g)) for g in Grad], "grad")))
+    if values.get("motivering") is None:
+        values["motivering"] = _ask_text(asker, "Motivering: varför just den graden?", "motivering")
+    grad = values["grad"]
+    if grad == Grad.ANDRA and not values.get("implementerad_hos"):
+        asker.say(f"Grad {int(Grad.ANDRA)} kräver minst en organisation som använder metoden efter projektet.")
+        values["implementerad_hos"] = _ask_repeated(asker, "organisation", lambda: ask_implementation(values, asker))
+    if grad == Grad.TREDJE and not values.get("beslut"):
+        asker.say(f"Grad {int(Grad.TREDJE)} kräver minst ett systemförändrande beslut och ett systemfel som projektet har sett.")
+        values["beslut"] = _ask_repeated(asker, "beslut", lambda: ask_decision(start, bank, asker))
+    if not values.get("systemfel"):
+        values["systemfel"] = ask_observations(bank, asker, needed=grad == Grad.TREDJE)
+    if status in v.STATUS_AVSLUTADE and not values.get("lärdomar"):
+        values["lärdomar"] = []
+        field = text_field("projekt", "lärdom")
+        while True:
+            first = not values["lärdomar"]
+            lesson = asker.ask(f"Lärdom{'' if first else ' till (lämna tomt när du är klar)'} ({field.span})",
+                               field.check, optional=not first)
+            if lesson is None:
+                break
+            values["lärdomar"].append(lesson)
+    if status == v.AVBRUTET and values.get("avbrottsorsak") is None:
+        values["avbrottsorsak"] = _ask_text(asker, "Varför avbröts projektet?", "avbrottsorsak")
+
+
+def _ask_repeated(asker: Asker, what: str, ask_one) -> list:
+    items = [ask_one()]
+    while asker.yes_no(f"Lägga till {'ett' if what == 'beslut' else 'en'} {what} till?"):
+        items.append(ask_one())
+    return items
+
+
+def ask_calculation(values: dict, bank: Bank, asker: Asker) -> dict:
+    calculation = {
+        "typ": asker.choose("Är kalkylen en prognos eller en uppföljning?", {k: "" for k in v.KALKYLTYP}, many=False),
+        "kalkylperiod_år": asker.ask(f"Kalkylperiod i år ({span('Socioekonomi', 'kalkylperiod_år')})",
+                                     lambda a: check_number(a, "kalkylperiod_år",
+                                                            *bounds("Socioekonomi", "kalkylperiod_år"))),
+        "diskonteringsränta": asker.ask(f"Diskonteringsränta ({span('Socioekonomi', 'diskonteringsränta')},"
+                                        " t.ex. 0.04)",
+                                        lambda a: check_number(a, "diskonteringsränta",
+                                                               *bounds("Socioekonomi", "diskonteringsränta"),
+                                                               integer=False)),
+        "insatskostnad_kr": asker.ask("Insatskostnad i kronor", lambda a: check_number(a, "insatskostnad_kr", 0)),
+        "utfall_kr": {},
+    }
+    asker.say("Utfall per aktör i kronor: nettovinst (+) eller kostnad (−). Lämna tomt för aktörer utan belopp.")
+    for key in [*values.get("parter", []), v.PRODUKTIONSVÄRDE]:
+        label = bank.vocab.label("parter", key) if key != v.PRODUKTIONSVÄRDE else "Produktionsvärde"
+        kr = asker.ask(f"  {label}", lambda a: check_number(a, "utfall_kr"), optional=True)
+        if kr is not None:
+            calculation["utfall_kr"][key] = kr
+    return calculation
+
+
+def ask_implementation(values: dict, asker: Asker) -> dict:
+    item = {"organisation": _ask_text(asker, "Organisation som använder metoden", "organisation")}
+    own = values.get("metoder") or []
+    if len(own) > 1:
+        item["metod"] = asker.choose("Vilken av projektets metoder används där?", {m: "" for m in own}, many=False)
+    item["år"] = asker.ask("Från vilket år? (inte före projektets start)",
+                           lambda a: check_year(a, "år", values.get("start")))
+    item["beskrivning"] = _ask_text(asker, "Vad infördes, och hur finansieras det?", "beskrivning")
+    return item
+
+
+def ask_decision(start: Datum | None, bank: Bank, asker: Asker) -> dict:
+    item = {"beslut": _ask_text(asker, "Vad beslutades?", "beslut"),
+            "beslutsfattare": _ask_text(asker, "Vem beslutade? (t.ex. kommunfullmäktige)", "beslutsfattare"),
+            "år": asker.ask("Vilket år? (inte före projektets start)", lambda a: check_year(a, "år", start))}
+    if bank.systemfel:
+        item["systemfel"] = asker.choose("Vilka systemfel rättar beslutet? (valfritt, lämna tomt för att hoppa över)",
+                                         bank.systemfel, many=True, optional=True) or []
+    item["länk"] = asker.ask("Länk till beslutet (valfritt, börjar med https://)", lambda a: check_link(a, "länk"),
+                             optional=True)
+    return item
+
+
+def ask_observations(bank: Bank, asker: Asker, needed: bool) -> list:
+    if not bank.systemfel:
+        if needed:
+            asker.say("Det finns inga systemfel i banken ännu: skapa ett med 'metodbank ny systemfel <slug>'"
+                      " och fyll sedan i 'systemfel' i filen.")
+        return []
+    prompt = "Systemfel som projektet har sett" + ("" if needed else " (valfritt, lämna tomt för att hoppa över)")
+    chosen = asker.choose(prompt, bank.systemfel, many=True, optional=not needed) or []
+    observations = []
+    for slug in chosen:
+        item = {"id": slug, "observation": _ask_text(asker, f"Vad såg projektet av '{bank.systemfel[slug]}'? Var konkret",
+                                                      "observation")}
+        item["underlag"] = asker.choose("Underlag: hur vet ni det? (valfritt)", {k: "" for k in v.UNDERLAG},
+                                        many=False, optional=True)
+        item["antal_berörda"] = asker.ask("Antal berörda deltagare (valfritt)",
+                                          lambda a: check_number(a, "antal_berörda", 0), optional=True)
+        observations.append(item)
+    return observations
 
 
 # --------------------------------------------------------------------------
@@ -405,6 +667,21 @@ def collect(kind: str, slug: str, args, bank: Bank) -> dict:
         values["metoder"] = check_metoder(split_list(args.metoder), bank)
         if args.motivering is not None:
             values["motivering"] = check_text(args.motivering, kind, "motivering")
+        if args.grad is not None:
+            values["grad"] = int(check_choice(args.grad, [str(int(g)) for g in Grad], "grad"))
+        if args.resultat is not None:
+            values["resultat"] = check_text(args.resultat, kind, "resultat")
+        values["antal"] = {key: check_number(getattr(args, key), key.replace("_", "-"), 0)
+                           for key in ("deltagare", "till_arbete", "till_studier") if getattr(args, key) is not None}
+        try:
+            check_outcomes(values["antal"])
+        except NewFileError as exc:
+            raise NewFileError(f"--till-arbete och --till-studier: {exc}") from None
+        if args.budget_kr is not None:
+            values["budget_kr"] = check_number(args.budget_kr, "budget", 0)
+        values["lärdomar"] = [check_text(lesson, kind, "lärdom") for lesson in args.lärdomar or []]
+        if args.avbrottsorsak is not None:
+            values["avbrottsorsak"] = check_text(args.avbrottsorsak, kind, "avbrottsorsak")
     elif kind == "metod":
         if args.sammanfattning is not None:
             values["sammanfattning"] = check_text(args.sammanfattning, kind, "sammanfattning")
@@ -425,7 +702,8 @@ def collect(kind: str, slug: str, args, bank: Bank) -> dict:
 
 
 _ONLY_FOR = {
-    "projekt": ("förbund", "start", "slut", "parter", "metoder", "motivering"),
+    "projekt": ("förbund", "start", "slut", "parter", "metoder", "motivering", "grad", "resultat", "deltagare",
+                "till_arbete", "till_studier", "budget_kr", "lärdomar", "avbrottsorsak"),
     "metod": (),
     "systemfel": ("kategori", "berörda", "beslutsnivå", "förslag"),
 }
@@ -465,8 +743,11 @@ def render(kind: str, values: dict, bank: Bank, today: dt.date | None = None) ->
         "systemfel": bank.systemfel,
         **{key: values.get(key) for key in (
             "slug", "titel", "status", "start", "slut", "motivering", "sammanfattning", "kategori",
-            "beslutsnivå", "förslag")},
+            "beslutsnivå", "förslag", "grad", "resultat", "budget_kr", "socioekonomi", "avbrottsorsak")},
         **{key: values.get(key) or [] for key in LIST_OPTIONS},
+        **{key: values.get(key) or [] for key in ("finansiering", "implementerad_hos", "beslut", "systemfel",
+                                                   "lärdomar")},
+        "antal": values.get("antal") or {},
     }
     return template_environment().get_template(f"{kind}.md.j2").render(**context)
 
@@ -515,7 +796,7 @@ def _write(target: Path, text: str, shown: str, slug: str) -> None:
     except FileExistsError:
         raise NewFileError(f"{folder} är en fil, inte en mapp: flytta eller döp om den filen") from None
     except OSError as exc:
-        raise NewFileError(f"{folder} kan inte skapas: {exc.strerror}") from None
+        raise NewFileError(f"{folder} kan inte skapas: {os_error(exc)}") from None
     try:
         with target.open("x", encoding="utf-8", newline="\n") as handle:
             handle.write(text)
@@ -523,7 +804,7 @@ def _write(target: Path, text: str, shown: str, slug: str) -> None:
         _check_target(target, target.parent, shown, slug)
         raise NewFileError(f"{shown} finns redan: välj ett annat namn") from None
     except OSError as exc:
-        raise NewFileError(f"{shown} kan inte skapas: {exc.strerror}") from None
+        raise NewFileError(f"{shown} kan inte skapas: {os_error(exc)}") from None
 
 
 def _free_slug(folder: Path, slug: str) -> str:

@@ -67,3 +67,11 @@ class ProblemList(list):
 
     def sorted(self) -> list[Problem]:
         return sorted(set(self))
+
+
+def summary(files: int, errors: int, warnings: int) -> str:
+    """``3 filer kontrollerade: 1 fel, 2 varningar`` in correct Swedish
+    (``1 fil kontrollerad``, ``1 varning``; ``fel`` is both singular and plural)."""
+    checked = "1 fil kontrollerad" if files == 1 else f"{files} filer kontrollerade"
+    warned = "1 varning" if warnings == 1 else f"{warnings} varningar"
+    return f"{checked}: {errors} fel, {warned}"

@@ -25,6 +25,7 @@ from pathlib import Path
 
 import yaml
 
+from .files import os_error
 from .model import KINDS
 from .suggest import did_you_mean
 from .vokabular import Vocabularies, VocabularyError, check_vocabularies, describe_kind, not_text_key
@@ -225,7 +226,7 @@ def _read_text(path: Path, shown: str) -> str:
     try:
         fd = os.open(path, flags)
     except OSError as exc:
-        raise SettingsError(f"filen kan inte läsas: {exc.strerror}", shown, 1) from None
+        raise SettingsError(f"filen kan inte läsas: {os_error(exc)}", shown, 1) from None
     try:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
@@ -237,7 +238,7 @@ def _read_text(path: Path, shown: str) -> str:
             chunk = os.read(fd, MAX_CONFIG_BYTES + 1 - len(raw))
             raw += chunk
     except OSError as exc:
-        raise SettingsError(f"filen kan inte läsas: {exc.strerror}", shown, 1) from None
+        raise SettingsError(f"filen kan inte läsas: {os_error(exc)}", shown, 1) from None
     finally:
         os.close(fd)
     if len(raw) > MAX_CONFIG_BYTES:

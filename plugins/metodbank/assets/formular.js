@@ -19,6 +19,11 @@
  * (data-visa-grad), the statuses that show a field (data-visa-status) and the
  * file name's longest length (data-max-tecken). No grade label, status or
  * length limit is written here.
+ * Repeatable parts (finansiering, implementerad_hos, beslut) are rows: the
+ * first has the plain ids (f-impl-organisation), each added row is a copy of
+ * the page's <template id="mall-…"> with "__N__" replaced by its number
+ * (f-impl-organisation-2). Lists of names are separated by commas, as in
+ * `metodbank ny`; lärdomar are one per line.
  * Plain JavaScript, no framework; works from any static host.
  */
 (function () {
@@ -48,9 +53,23 @@
       form.querySelectorAll('input[name="' + name + '"]:checked'), function (box) { return box.value; });
   }
   function integer(id) {
-    var value = text(id);
+    var value = text(id).replace(/^\u2212/, "-"); // a typographic minus, as in "−200000"
     if (value === "") return undefined;
     return /^-?\d+$/.test(value) ? parseInt(value, 10) : value; // text fails the schema's "integer"
+  }
+  function decimal(id) {
+    var value = text(id).replace(/^\u2212/, "-");
+    if (value === "") return undefined;
+    return /^-?\d+(\.\d+)?$/.test(value) ? parseFloat(value) : value; // "0,04" fails the schema's "number"
+  }
+  function list(id) { // the one list separator, as in `metodbank ny`
+    return text(id).split(",").map(function (s) { return s.trim(); }).filter(Boolean);
+  }
+  function rows(name) { // [{suffix: "", …}, {suffix: "-2"}, …] for the rows of a repeatable part
+    return Array.prototype.map.call(form.querySelectorAll('.mb-rad[data-rad="' + name + '"]'), function (row) {
+      var first = row.querySelector("[id^='f-']");
+      return { row: row, suffix: first.id.replace(/^f-[a-z]+-[a-z]+/, "") };
+    });
   }
   function today() {
     var d = new Date();
@@ -73,9 +92,9 @@
     }
     fields.slug = field("slug");
     put(data, "titel", text("titel"), "titel", field("titel"));
-    var forbund = text("forbund").split(";").map(function (s) { return s.trim(); }).filter(Boolean);
+    var forbund = field("forbund").tagName === "SELECT" ? [text("forbund")].filter(Boolean) : list("forbund");
     put(data, "förbund", forbund.length > 1 ? forbund : forbund[0], "förbund", field("forbund"));
-    var kommuner = text("kommuner").split(",").map(function (s) { return s.trim(); }).filter(Boolean);
+    var kommuner = list("kommuner");
     put(data, "kommuner", kommuner.length ? kommuner : undefined, "kommuner", field("kommuner"));
     put(data, "status", text("status"), "status", field("status"));
     var period = {};
@@ -91,6 +110,18 @@
     data.metoder = checkedValues("metoder");
     fields.metoder = field("metoder");
     put(data, "budget_kr", integer("budget_kr"), "budget_kr", field("budget_kr"));
+    var finansiering = [];
+    rows("fin").forEach(function (r) {
+      var kalla = "fin-kalla" + r.suffix, kr = "fin-kr" + r.suffix;
+      if (!text(kalla) && !text(kr)) return;
+      var base = "finansiering." + finansiering.length, item = {};
+      put(item, "källa", text(kalla), base + ".källa", field(kalla));
+      put(item, "kr", integer(kr), base + ".kr", field(kr));
+      fields[base] = field(kalla);
+      finansiering.push(item);
+    });
+    fields.finansiering = field("fin-kalla");
+    if (finansiering.length) data.finansiering = finansiering;
 
     var resultat = {};
     put(resultat, "sammanfattning", text("resultat-sammanfattning"), "resultat.sammanfattning", field("resultat-sammanfattning"));
@@ -98,6 +129,24 @@
     put(resultat, "deltagare", integer("resultat-deltagare"), "resultat.deltagare", field("resultat-deltagare"));
     put(resultat, "till_arbete", integer("resultat-till_arbete"), "resultat.till_arbete", field("resultat-till_arbete"));
     put(resultat, "till_studier", integer("resultat-till_studier"), "resultat.till_studier", field("resultat-till_studier"));
+    var utfall = {}, utfallFilled = false;
+    form.querySelectorAll("[data-utfall]").forEach(function (input) {
+      var key = input.getAttribute("data-utfall");
+      var value = integer(input.id.slice(2));
+      fields["resultat.socioekonomi.utfall_kr." + key] = input;
+      if (value !== undefined) { utfall[key] = value; utfallFilled = true; }
+    });
+    if (text("sek-typ") || text("sek-kalkylperiod") || text("sek-ranta") || text("sek-insatskostnad") || utfallFilled) {
+      var sek = {};
+      put(sek, "typ", text("sek-typ"), "resultat.socioekonomi.typ", field("sek-typ"));
+      put(sek, "kalkylperiod_år", integer("sek-kalkylperiod"), "resultat.socioekonomi.kalkylperiod_år", field("sek-kalkylperiod"));
+      put(sek, "diskonteringsränta", decimal("sek-ranta"), "resultat.socioekonomi.diskonteringsränta", field("sek-ranta"));
+      put(sek, "insatskostnad_kr", integer("sek-insatskostnad"), "resultat.socioekonomi.insatskostnad_kr", field("sek-insatskostnad"));
+      sek.utfall_kr = utfall;
+      fields["resultat.socioekonomi.utfall_kr"] = field("sek-utfall");
+      fields["resultat.socioekonomi"] = field("sek-typ");
+      resultat.socioekonomi = sek;
+    }
     fields.resultat = field("resultat-sammanfattning");
     if (Object.keys(resultat).length) data.resultat = resultat;
 
@@ -108,23 +157,34 @@
     put(framgang, "bedömd", text("framgang-bedomd"), "framgång.bedömd", field("framgang-bedomd"));
     put(framgang, "bedömd_av", text("framgang-bedomd_av"), "framgång.bedömd_av", field("framgang-bedomd_av"));
     fields["framgång"] = field("framgang-motivering");
-    if (visible(field("impl-organisation")) && (text("impl-organisation") || text("impl-ar") || text("impl-beskrivning"))) {
-      var impl = {};
-      put(impl, "organisation", text("impl-organisation"), "framgång.implementerad_hos.0.organisation", field("impl-organisation"));
-      put(impl, "metod", text("impl-metod"), "framgång.implementerad_hos.0.metod", field("impl-metod"));
-      put(impl, "år", integer("impl-ar"), "framgång.implementerad_hos.0.år", field("impl-ar"));
-      put(impl, "beskrivning", text("impl-beskrivning"), "framgång.implementerad_hos.0.beskrivning", field("impl-beskrivning"));
-      framgang["implementerad_hos"] = [impl];
-    }
+    var implementations = [];
+    if (visible(field("impl-organisation"))) rows("impl").forEach(function (r) {
+      var s = r.suffix;
+      if (!(text("impl-organisation" + s) || text("impl-ar" + s) || text("impl-beskrivning" + s))) return;
+      var base = "framgång.implementerad_hos." + implementations.length, impl = {};
+      fields[base] = field("impl-organisation" + s);
+      put(impl, "organisation", text("impl-organisation" + s), base + ".organisation", field("impl-organisation" + s));
+      put(impl, "metod", text("impl-metod" + s), base + ".metod", field("impl-metod" + s));
+      put(impl, "år", integer("impl-ar" + s), base + ".år", field("impl-ar" + s));
+      put(impl, "beskrivning", text("impl-beskrivning" + s), base + ".beskrivning", field("impl-beskrivning" + s));
+      implementations.push(impl);
+    });
+    if (implementations.length) framgang["implementerad_hos"] = implementations;
     fields["framgång.implementerad_hos"] = field("impl-organisation");
-    if (visible(field("beslut-beslut")) && (text("beslut-beslut") || text("beslut-beslutsfattare") || text("beslut-ar") || text("beslut-lank"))) {
-      var beslut = {};
-      put(beslut, "beslut", text("beslut-beslut"), "framgång.beslut.0.beslut", field("beslut-beslut"));
-      put(beslut, "beslutsfattare", text("beslut-beslutsfattare"), "framgång.beslut.0.beslutsfattare", field("beslut-beslutsfattare"));
-      put(beslut, "år", integer("beslut-ar"), "framgång.beslut.0.år", field("beslut-ar"));
-      put(beslut, "länk", text("beslut-lank"), "framgång.beslut.0.länk", field("beslut-lank"));
-      framgang.beslut = [beslut];
-    }
+    var decisions = [];
+    if (visible(field("beslut-beslut"))) rows("beslut").forEach(function (r) {
+      var s = r.suffix, sf = checkedValues("beslut-systemfel" + s);
+      if (!(text("beslut-beslut" + s) || text("beslut-beslutsfattare" + s) || text("beslut-ar" + s) || text("beslut-lank" + s) || sf.length)) return;
+      var base = "framgång.beslut." + decisions.length, beslut = {};
+      fields[base] = field("beslut-beslut" + s);
+      put(beslut, "beslut", text("beslut-beslut" + s), base + ".beslut", field("beslut-beslut" + s));
+      put(beslut, "beslutsfattare", text("beslut-beslutsfattare" + s), base + ".beslutsfattare", field("beslut-beslutsfattare" + s));
+      put(beslut, "år", integer("beslut-ar" + s), base + ".år", field("beslut-ar" + s));
+      put(beslut, "systemfel", sf.length ? sf : undefined, base + ".systemfel", field("beslut-systemfel" + s));
+      put(beslut, "länk", text("beslut-lank" + s), base + ".länk", field("beslut-lank" + s));
+      decisions.push(beslut);
+    });
+    if (decisions.length) framgang.beslut = decisions;
     fields["framgång.beslut"] = field("beslut-beslut");
     data["framgång"] = framgang;
 
@@ -289,7 +349,13 @@
     switch (error.rule) {
       case "required": return group ? "Välj minst ett alternativ." : "Fyll i fältet.";
       case "type":
-        if (node.type === "integer" || node.type === "number") {
+        if (node.type === "number") {
+          var point = String(error.value).replace(/[\s\u00a0\u202f]/g, "").replace(",", ".");
+          return /^-?\d+(\.\d+)?$/.test(point)
+            ? "Skriv talet med punkt som decimaltecken: " + point + "."
+            : "Skriv ett tal med punkt som decimaltecken, t.ex. 0.04.";
+        }
+        if (node.type === "integer") {
           var compact = String(error.value).replace(/[\s\u00a0\u202f]/g, "");
           return /^-?\d+$/.test(compact)
             ? "Skriv talet utan mellanslag: " + compact + "."
@@ -450,6 +516,9 @@
       var found = [];
       validateNode(state.data, schema, "", found);
       found.forEach(function (error) {
+        // A date that has the right shape but does not exist (2024-13, 2016-02-30)
+        // fails the schema's pattern; the contract rules below say why.
+        if (error.rule === "pattern" && typeof error.value === "string" && DATE.test(error.value)) return;
         var el = elementFor(state.fields, error.path);
         add(error.path, schemaMessage(error, el), el);
       });
@@ -564,6 +633,28 @@
     update();
   });
   form.addEventListener("submit", function (event) { event.preventDefault(); });
+
+  // Rows: "Lägg till …" copies the part's <template>, "Ta bort …" removes a row.
+  var rowNumbers = {};
+  form.addEventListener("click", function (event) {
+    var add = event.target.closest(".mb-lagg-till");
+    var remove = event.target.closest(".mb-ta-bort");
+    if (add) {
+      var name = add.getAttribute("data-mall");
+      rowNumbers[name] = (rowNumbers[name] || 1) + 1;
+      var html = $("mall-" + name).innerHTML.replace(/__N__/g, String(rowNumbers[name]));
+      var holder = document.createElement("div");
+      holder.innerHTML = html;
+      var row = holder.firstElementChild;
+      $("rader-" + name).appendChild(row);
+      var first = row.querySelector("input, select, textarea");
+      if (first) first.focus();
+      update();
+    } else if (remove) {
+      remove.closest(".mb-rad").remove();
+      update();
+    }
+  });
 
   $("mb-ladda-ner").addEventListener("click", function () {
     var now = readyOrExplain();

@@ -111,14 +111,29 @@ def check(bank) -> None:
 
 
 def _warn_near_duplicates(bank, forbund_files) -> None:
+    """Two near-identical förbund names are probably one förbund misspelt.
+    The warning goes on the spelling fewer files use, so the file with the
+    typo hears about it even when it is checked alone; when both spellings
+    are equally common, on both."""
     names = sorted(forbund_files)
     for i, first in enumerate(names):
         for second in names[i + 1 :]:
             if abs(len(first) - len(second)) > 2 or edit_distance(first, second, 3) > 2:
                 continue
-            a_path, a_line, a_name = forbund_files[first][0]
-            b_path, b_line, b_name = forbund_files[second][0]
-            bank.problems.warning(
-                b_path, b_line,
-                f"förbundet '{b_name}' liknar '{a_name}' i {a_path}:{a_line} — är det samma förbund? Stava i så fall likadant",
-            )
+            first_files = len({path for path, _line, _name in forbund_files[first]})
+            second_files = len({path for path, _line, _name in forbund_files[second]})
+            if first_files <= second_files:
+                _warn_spelling(bank, forbund_files[first], forbund_files[second], second_files)
+            if second_files <= first_files:
+                _warn_spelling(bank, forbund_files[second], forbund_files[first], first_files)
+
+
+def _warn_spelling(bank, odd: list, usual: list, usual_files: int) -> None:
+    other_path, other_line, other_name = usual[0]
+    where = (f" i {other_path}:{other_line}" if usual_files == 1
+             else f", som står i {usual_files} filer, t.ex. {other_path}:{other_line}")
+    for path, line, name in odd:
+        bank.problems.warning(
+            path, line,
+            f"förbundet '{name}' liknar '{other_name}'{where} — är det samma förbund? Stava i så fall likadant",
+        )

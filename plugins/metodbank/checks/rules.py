@@ -7,6 +7,7 @@ when some unrelated field in the same file is broken.
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from .. import vokabular as v
 from ..datum import Datum, try_parse
@@ -30,6 +31,11 @@ def _get(data, *keys):
 
 def _items(value) -> list:
     return value if isinstance(value, list) else []
+
+
+def _absent(value) -> bool:
+    """Missing or an empty list; a value of the wrong type is the field's own error."""
+    return value is None or value == []
 
 
 def _int(value) -> int | None:
@@ -78,7 +84,7 @@ def check_projekt(parsed: Parsed, path: str, problems: ProblemList, today: dt.da
                     f"framgång.{key}[{index + 1}].år ({year}) ligger före projektets start ({start})",
                 )
 
-    if finished and not _items(data.get("lärdomar")):
+    if finished and _absent(data.get("lärdomar")):
         problems.error(path, line(("lärdomar",)) if "lärdomar" in data else line(("status",)),
                        f"minst en lärdom krävs när status är '{status}' — vad skulle andra behöva veta?")
     if status == v.AVBRUTET and not data.get("avbrottsorsak"):
@@ -93,15 +99,15 @@ def _check_degree_evidence(parsed: Parsed, path: str, problems: ProblemList) -> 
     where = parsed.line_of(("framgång", "grad"))
     if grad == Grad.FÖRSTA and not isinstance(data.get("resultat"), dict):
         problems.error(path, where, "grad 1 kräver ett ifyllt 'resultat': vad hände med deltagarna?")
-    if grad == Grad.ANDRA and not _items(_get(data, "framgång", "implementerad_hos")):
+    if grad == Grad.ANDRA and _absent(_get(data, "framgång", "implementerad_hos")):
         problems.error(
             path, where,
             "grad 2 kräver 'framgång.implementerad_hos': vilken organisation använder metoden efter projektet?",
         )
     if grad == Grad.TREDJE:
-        if not _items(_get(data, "framgång", "beslut")):
+        if _absent(_get(data, "framgång", "beslut")):
             problems.error(path, where, "grad 3 kräver 'framgång.beslut': vilket systemförändrande beslut fattades?")
-        if not _items(data.get("systemfel")):
+        if _absent(data.get("systemfel")):
             problems.error(path, where, "grad 3 kräver minst ett observerat systemfel under 'systemfel'")
 
 
@@ -175,4 +181,52 @@ def check_systemfel(parsed: Parsed, path: str, problems: ProblemList) -> None:
             problems.error(
                 path, parsed.line_of(("status",)),
                 f"status ('{data.get('status')}') ska vara samma som sista händelsen i historik ('{last}')",
+            )
+
+
+# --------------------------------------------------------------------------
+# The body
+
+_HEADING = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
+_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+_COMMENT = re.compile(r"<!--.*?(?:-->|$)", re.S)
+
+
+def check_body(parsed: Parsed, path: str, problems: ProblemList) -> None:
+    """A heading with nothing under it is a warning at its line: the page
+    would show it empty. Nothing counts as text that the page does not show
+    (blank lines, ``<!-- kommentarer -->``); a deeper heading with text counts."""
+    # Comments removed, their line breaks kept, so indexes stay file lines.
+    body = _COMMENT.sub(lambda match: "\n" * match.group().count("\n"), parsed.body)
+    headings: list[tuple[int, int, str]] = []  # (index, level, title)
+    has_text = []
+    fence = None
+    for index, line in enumerate(body.split("\n")):
+        if fence is not None:
+            if line.strip().startswith(fence) and not line.strip().strip(fence[0]):
+                fence = None
+            has_text.append(True)
+            continue
+        if match := _FENCE.match(line):
+            fence = match.group(1)
+            has_text.append(True)
+            continue
+        match = _HEADING.match(line)
+        if match:
+            headings.append((index, len(match.group(1)), (match.group(2) or "").strip()))
+        has_text.append(not match and bool(line.strip()))
+    refused = {problem.line for problem in problems if problem.path == path and problem.is_error}
+    for number, (index, level, title) in enumerate(headings):
+        following = headings[number + 1] if number + 1 < len(headings) else None
+        if following is not None and following[1] > level:
+            continue  # a subheading follows: it is checked itself
+        end = following[0] if following else len(has_text)
+        if parsed.body_line + index in refused:
+            continue  # the heading itself is wrong (e.g. HTML in it): that error is the message
+        if not any(has_text[index + 1 : end]):
+            shown = f"'{title}'" if title else f"'{'#' * level}'"
+            problems.warning(
+                path, parsed.body_line + index,
+                f"rubriken {shown} har ingen text under sig: skriv något under den eller ta bort rubriken"
+                " (kommentarer <!-- … --> syns inte på sidan)",
             )

@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 from ..bank import display_base, load_bank
+from ..problems import summary
 from ..settings import Settings, bank_settings, find_root, is_bank_root
 from .common import EXIT_CONTENT, EXIT_OK, UsageError
 
@@ -58,6 +59,11 @@ def run(args) -> int:
         if not (wanted == root or root in wanted.parents or wanted in root.parents):
             raise UsageError(f"'{target}' ligger utanför bankens innehållsmapp {root} (innehall i mkdocs.yml)")
         by_root.setdefault(root, (settings, []))[1].append(wanted)
+        # A content file that is itself a (permitted) symbolic link is reported
+        # under its own name, not its target's: match that name too.
+        named = Path(os.path.normpath(os.path.abspath(target)))
+        if named != wanted:
+            by_root[root][1].append(named)
 
     show_progress = args.progress or (sys.stderr.isatty() and not os.environ.get("CI"))
     problems = []
@@ -81,6 +87,5 @@ def run(args) -> int:
     errors = sum(1 for p in problems if p.is_error)
     warnings = len(problems) - errors
     if not args.quiet:
-        summary = f"{files} filer kontrollerade: {errors} fel, {warnings} varningar"
-        print(("✔ " if not errors else "✘ ") + summary, file=sys.stderr)
+        print(("✔ " if not errors else "✘ ") + summary(files, errors, warnings), file=sys.stderr)
     return EXIT_CONTENT if errors else EXIT_OK

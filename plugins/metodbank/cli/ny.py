@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 from .. import vokabular as v
+from ..kinds import Grad
 from ..new import KINDS, Asker, NewFileError, check_slug, create, text_field
 from ..settings import bank_settings, find_root, is_bank_root
 from .common import EXIT_OK, UsageError
@@ -33,8 +34,11 @@ def register(sub) -> None:
         help="skapa en ny fil för ett projekt, en metod eller ett systemfel",
         description=(
             "Skapar projekt/<slug>.md, metoder/<slug>.md eller systemfel/<slug>.md från en mall. "
-            "I en terminal frågar kommandot efter de viktigaste fälten; annars anges de som flaggor. "
-            "Listor skrivs med kommatecken: --parter kommun,region."
+            "I en terminal frågar kommandot efter fälten (för ett projekt som har startat också resultat, "
+            "kalkyl, finansiering, grad och underlaget den kräver, systemfel och lärdomar); annars anges de "
+            "som flaggor, och resten står som kommentarer i filen. Listor skrivs med kommatecken, både här "
+            "och i frågorna: --parter kommun,region. En lärdom kan innehålla kommatecken: ange därför en "
+            "--lärdom per lärdom."
         ),
     )
     p.add_argument("typ", choices=list(KINDS), metavar="{" + ",".join(KINDS) + "}", help="vilken sorts fil")
@@ -49,8 +53,19 @@ def register(sub) -> None:
     p.add_argument("--målgrupp", "--malgrupp", dest="målgrupp", help="nycklar ur vokabulären, t.ex. unga-16-19,nyanlanda")
     p.add_argument("--parter", help="nycklar ur vokabulären, t.ex. kommun,arbetsformedlingen")
     p.add_argument("--metoder", help="befintliga metoder (filnamn i metoder/ utan .md)")
+    p.add_argument("--grad", help=f"projekt: högsta grad av framgång, {min(Grad):d}–{max(Grad):d} (framgång.grad)")
     p.add_argument("--motivering",
                    help=f"projekt: varför graden (framgång.motivering), {_span('motivering', 'projekt')}")
+    p.add_argument("--resultat",
+                   help=f"projekt: vad hände med deltagarna (resultat.sammanfattning), {_span('resultat', 'projekt')}")
+    p.add_argument("--deltagare", help="projekt: antal deltagare som började (heltal)")
+    p.add_argument("--till-arbete", dest="till_arbete", help="projekt: antal som fick arbete (heltal)")
+    p.add_argument("--till-studier", dest="till_studier", help="projekt: antal som började studera (heltal)")
+    p.add_argument("--budget", dest="budget_kr", help="projekt: budget i kronor (heltal)")
+    p.add_argument("--lärdom", "--lardom", dest="lärdomar", action="append", metavar="LÄRDOM",
+                   help=f"projekt: en lärdom, {_span('lärdom', 'projekt')}; upprepa flaggan för flera")
+    p.add_argument("--avbrottsorsak",
+                   help=f"projekt: varför projektet avbröts, {_span('avbrottsorsak', 'projekt')}")
     p.add_argument("--sammanfattning",
                    help=f"metod och systemfel: sammanfattning, {_span('sammanfattning', 'metod', 'systemfel')}")
     p.add_argument("--kategori", help="systemfel: nyckel ur vokabulären kategori")
