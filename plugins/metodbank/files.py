@@ -36,13 +36,13 @@ def os_error(exc: OSError) -> str:
 
 @functools.lru_cache(maxsize=1)
 def code_digest() -> str:
-    """A digest of this package's code and templates: every cache whose
-    results depend on how the code checks or renders keys by it, so a new
-    version never shows an old message or page."""
+    """A digest of this package's Python code: the caches of checked files
+    and rendered bodies key by it, so a new version never shows an old
+    message. (Pages need no such key: their digest is taken of their HTML.)"""
     package = Path(__file__).resolve().parent
     h = hashlib.sha256()
     for path in sorted(package.rglob("*")):
-        if path.is_file() and path.suffix in (".py", ".j2", ".html", ".js", ".css"):
+        if path.is_file() and path.suffix == ".py":
             h.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
     return h.hexdigest()[:16]
 
