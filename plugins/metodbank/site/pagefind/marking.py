@@ -1,18 +1,52 @@
 """A page's content marked as Pagefind's body (``data-pagefind-body``),
-with its facets and the hidden low-weight terms (compound parts)."""
+with its facets and the hidden low-weight terms (compound parts).
+
+A page's fact list (``<dl class="mb-fakta">``: Förbund, Kommuner, Period …)
+is left out of the indexed text, so that a search result's excerpt comes
+from the summary or the body and never reads "Förbund … Kommuner … Period";
+its values stay searchable among the hidden low-weight terms.
+"""
 
 from __future__ import annotations
+
+import re
+from html import unescape
 
 from markupsafe import Markup
 
 from ..pages import environment
+
+# Our templates' fact lists (never nested: a <dl> holds only <dt> and <dd>).
+_FACTS = re.compile(r'<dl(?P<attrs>\s[^>]*\bclass="(?:[^"]*\s)?mb-fakta(?:\s[^"]*)?"[^>]*)>(?P<body>.*?)</dl>', re.S)
+_VALUE = re.compile(r"<dd\b[^>]*>(.*?)</dd>", re.S)
+_TAG = re.compile(r"<[^>]*>")
+_SPACE_BEFORE_PUNCTUATION = re.compile(r"\s+([,.;:)])")
+
+
+def fact_lists(html: str) -> tuple[str, str]:
+    """``html`` with every fact list marked ``data-pagefind-ignore``, and
+    the lists' values (not their labels) as plain text."""
+    values: list[str] = []
+
+    def ignore(match: re.Match) -> str:
+        values.extend(unescape(_TAG.sub(" ", value)) for value in _VALUE.findall(match.group("body")))
+        attrs = match.group("attrs")
+        if "data-pagefind-ignore" not in attrs:
+            attrs += " data-pagefind-ignore"
+        return f"<dl{attrs}>{match.group('body')}</dl>"
+
+    marked = _FACTS.sub(ignore, html)
+    return marked, _SPACE_BEFORE_PUNCTUATION.sub(r"\1", " ".join(" ".join(values).split()))
 
 
 def wrap(html: str, filters: dict[str, list[str]], extra_terms: str = "") -> str:
     """The page's content marked for Pagefind, with ``filters``.
 
     ``extra_terms`` (e.g. the parts of Swedish compounds) is indexed at a low
-    weight but never shown: it sits in an element hidden from everyone.
+    weight but never shown: it sits in an element hidden from everyone. The
+    values of the page's fact lists join them (see :func:`fact_lists`).
     """
+    html, facts = fact_lists(html)
+    terms = " ".join(part for part in (facts, extra_terms) if part)
     template = environment().get_template("pagefind_body.html.j2")
-    return template.render(html=Markup(html), filters=filters, extra_terms=extra_terms)
+    return template.render(html=Markup(html), filters=filters, extra_terms=terms)
