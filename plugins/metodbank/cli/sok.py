@@ -103,8 +103,8 @@ def run(args) -> int:
         index_dir = root / ".cache" / "metodbank" / "sok"
     else:
         raise UsageError("hittar ingen metodbank här: gå till bankens mapp eller ange --bank eller --index")
-    # An explicit --index without --bank is read as it is (e.g. the copy
-    # published in the site under sok/index/); otherwise refresh it first.
+    # An explicit --index without --bank is read as it is (an index copied
+    # from elsewhere); otherwise it is built or refreshed first, under .cache/.
     if root is not None and not (args.index and not args.bank):
         stats, bank = ensure_index(root, index_dir, settings.config_file, rebuild=args.rebuild, vocab=settings.vocab)
         if stats is not None and stats.written:
