@@ -44,7 +44,6 @@ class Document:
     body: str
     body_line: int
     digest: str  # sha256 of the file's bytes: the cache key for derived work
-    lines: dict = field(default_factory=dict, repr=False)
 
     @property
     def url(self) -> str:

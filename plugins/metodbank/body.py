@@ -21,6 +21,7 @@ import posixpath
 import threading
 import xml.etree.ElementTree as etree
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Callable
 from urllib.parse import unquote, urlsplit
 
@@ -30,6 +31,7 @@ from markdown.treeprocessors import Treeprocessor
 
 from . import sanitise as allow_list
 from .files import code_digest
+from .kinds import FOLDERS
 from .sanitise import is_site_relative, sanitise
 
 # The extensions a body is written with: MkDocs' built-ins (toc, tables,
@@ -86,7 +88,7 @@ def link_target(url: str, source: str) -> str | None:
     return joined
 
 
-CONTENT_FOLDERS = ("projekt", "metoder", "systemfel")
+CONTENT_FOLDERS = FOLDERS
 DOCS = "docs"
 
 
@@ -125,6 +127,20 @@ def version() -> str:
              repr(sorted(allow_list.TAGS)), canonical(allow_list.ATTRIBUTES), canonical(allow_list.ATTRIBUTE_VALUES),
              repr(sorted(allow_list.URL_SCHEMES)), repr(sorted(allow_list.ADMONITION_CLASSES)), code_digest()]
     return "|".join(parts)
+
+
+def file_exists(root, content: set[str]) -> Callable[[str], bool]:
+    """Whether a bank path exists: a content file among ``content``
+    (``metoder/ips.md``) or a file under docs/. The checker and the build
+    resolve links with the same answer."""
+    root = Path(root)
+
+    def exists(target: str) -> bool:
+        if target.startswith(f"{DOCS}/"):
+            return (root / target).is_file()
+        return target in content
+
+    return exists
 
 
 class _Links(Treeprocessor):

@@ -47,6 +47,8 @@ from typing import Iterable, Iterator
 import nh3
 
 from .files import write_atomic
+from .kinds import FOLDERS
+from .model import SLUG_PATTERN
 from .checks.identity import find_identity_numbers, mask, published_view
 
 PAGEFIND_HEADER = b"pagefind_dcd"
@@ -58,8 +60,8 @@ BINARY_SUFFIXES = frozenset(
     ".png .jpg .jpeg .gif .webp .avif .ico .bmp .woff .woff2 .ttf .otf .eot .wasm .mp4 .webm .mp3 .zip".split()
 )
 _ITEM_URL = re.compile(r"^/?(?P<kind>projekt|metoder|systemfel)/(?P<slug>[^/]+)/(?:index\.html)?$")
-KINDS = ("projekt", "metoder", "systemfel")
-_SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{1,78}[a-z0-9]$")
+KINDS = FOLDERS
+_SLUG = re.compile(SLUG_PATTERN)
 
 
 @dataclass(frozen=True, order=True)

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from pathlib import Path
 
 from .. import kinds
-from ..body import site_path  # the same mapping the build links with
+from ..body import file_exists, site_path  # the same mapping the build links with
 from ..forbund import identifier
 from ..model import _SLUG
 from ..suggest import edit_distance, nearest
@@ -59,13 +58,7 @@ def _check_links(bank) -> None:
     """Every relative link and image in a body points to something the site
     publishes (a content file or a file under docs/), so a clean check means
     a clean build: MkDocs would otherwise fail later, in English."""
-    content = {f"{kind}/{slug}.md" for kind, slug, _path, _parsed in bank.parsed if slug}
-    root = Path(bank.root)
-
-    def exists(target: str) -> bool:
-        if target.startswith("docs/"):
-            return (root / target).is_file()
-        return target in content
+    exists = file_exists(bank.root, {f"{kind}/{slug}.md" for kind, slug, _path, _parsed in bank.parsed if slug})
 
     for _kind, _slug, path, parsed in bank.parsed:
         for line, url, target, image in parsed.links:

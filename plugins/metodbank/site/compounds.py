@@ -11,6 +11,7 @@ cheap at thousands of projects; the terminal search also splits the bodies.
 from __future__ import annotations
 
 from ..derive import Derived
+from ..kinds import FOLDERS
 from ..memo import memoised
 from ..search.analysis import ANALYSIS_VERSION, Decompounder, lexicon_stems, stems
 
@@ -34,7 +35,7 @@ def compound_terms(d: Derived, cache_file=None) -> dict[str, str]:
     With ``cache_file`` the last result is reused when every short text is
     unchanged (see :mod:`metodbank.memo`).
     """
-    docs = [doc for kind in ("projekt", "metoder", "systemfel") for doc in d.bank.documents(kind).values()]
+    docs = [doc for kind in FOLDERS for doc in d.bank.documents(kind).values()]
     texts = {doc.kind + "/" + doc.slug + ".md": _short_texts(doc) for doc in docs}
     return memoised(cache_file, [ANALYSIS_VERSION, texts], lambda: _compound_terms(texts))[0]
 

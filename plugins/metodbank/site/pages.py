@@ -16,13 +16,13 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 from markupsafe import Markup, escape
 
 from .. import vokabular as v
-from ..body import DOCS, RenderedBody, site_path
+from ..body import DOCS, RenderedBody, file_exists, site_path
 from ..body import version as render_version
 from ..cache import write_pickle
 from ..body import render as render_body
 from .. import economy, reports, trends
 from ..derive import Derived
-from ..kinds import Grad
+from ..kinds import FOLDERS, Grad
 from ..schema import generate as json_schema
 from . import charts, format as fmt
 from .pagefind import filters as pagefind_filters
@@ -149,6 +149,7 @@ class Generator:
         self.options = options or SiteOptions()
         self.env = environment()
         self._rows: dict[tuple[str, str], Markup] = {}
+        self._exists = None  # which bank paths links may point to, made on the first link
         self._bodies = BodyCache(self.options.cache_dir / "brodtext.pickle" if self.options.cache_dir else None,
                                  self._link_context())
 
@@ -181,7 +182,7 @@ class Generator:
         """What resolving a body's links depends on besides the body: which
         files the bank and docs/ hold."""
         h = hashlib.sha256()
-        for kind in ("projekt", "metoder", "systemfel"):
+        for kind in FOLDERS:
             for slug in sorted(self.bank.documents(kind)):
                 h.update(f"{kind}/{slug}\0".encode())
         docs = Path(self.bank.root) / DOCS
@@ -191,13 +192,10 @@ class Generator:
         return h.hexdigest()
 
     def _resolve(self, target: str) -> str | None:
+        if self._exists is None:
+            content = {f"{kind}/{slug}.md" for kind in FOLDERS for slug in self.bank.documents(kind)}
+            self._exists = file_exists(self.bank.root, content)
         return site_path(target, self._exists)
-
-    def _exists(self, target: str) -> bool:
-        if target.startswith(f"{DOCS}/"):
-            return (Path(self.bank.root) / target).is_file()
-        folder, _, name = target.partition("/")
-        return name.endswith(".md") and name[:-3] in self.bank.documents(folder)
 
     def projekt_rad(self, p, base: str) -> Markup:
         """A project's listing row. The projekt index, every målgrupp page and
