@@ -87,5 +87,23 @@
   var input = box.querySelector("input");
   if (input) input.setAttribute("aria-label", "Sök i Metodbanken");
   var query = new URLSearchParams(window.location.search).get("q");
-  if (query) ui.triggerSearch(query);
+  if (!query) return;
+  // Pagefind counts a search's filters from the filter data loaded so far, and
+  // its UI keeps the first counts it gets: a ?q= search run before all filter
+  // data has arrived leaves filters out of the panel for good (seen on a slow
+  // machine: no "Typ"). So the search waits for the panel, which the UI builds
+  // from every filter once Pagefind has loaded; at most a few seconds.
+  var started = false;
+  var observer = new MutationObserver(function () {
+    if (box.querySelector(".pagefind-ui__filter-panel")) start();
+  });
+  function start() {
+    if (started) return;
+    started = true;
+    observer.disconnect();
+    ui.triggerSearch(query);
+  }
+  observer.observe(box, { childList: true, subtree: true });
+  if (input) input.focus(); // the UI loads Pagefind when its input gets focus
+  window.setTimeout(start, 5000);
 })();
