@@ -340,3 +340,34 @@ def test_symlinks_out_of_the_site_are_not_followed(site, site_src, tmp_path):
     (site / "inne.txt").write_text("Deltagare 811218-9876", "utf-8")
     (site / "lank-inne.txt").symlink_to(site / "inne.txt")
     assert [f.published for f in scan(site, site_src)] == ["inne.txt", "lank-inne.txt"]
+
+
+# --------------------------------------------------------------------------
+# Reading in worker processes (gate_workers): the same findings
+
+
+def test_worker_processes_find_what_one_process_finds(site, site_src):
+    """Pages handed over while the engine renders, a page changed after it
+    was handed over, and files only the end reads: the workers' findings
+    equal the single-process scan's, and a page read early is not read again."""
+    from metodbank.gate_workers import GateWorkers
+
+    plant_html(site, PAGE, f"<p>{NUMBER[:6]}<b></b>-{NUMBER[6:]}</p>")  # only the parsed text joins it
+    changed = "metoder/ips-supported-employment/index.html"
+    other = next(p for p in sorted(site.glob("projekt/*/index.html")) if p.parent.name != SLUG)
+    expected = scan(site, site_src)
+    assert {f.published for f in expected} == {PAGE}
+    plant_html(site, changed, f"<p>&#{ord(NUMBER[0])};{NUMBER[1:6]}-{NUMBER[6:]}</p>")
+    handed = {PAGE: (site / PAGE).read_text("utf-8"), other.relative_to(site).as_posix(): other.read_text("utf-8"),
+              changed: "<p>ett tidigare utkast</p>"}  # written differently after the hand-over
+    expected = scan(site, site_src)
+    assert {f.published for f in expected} == {PAGE, changed}
+    gate = GateWorkers(site_src, site_src / "docs", site_src / "mkdocs.yml", workers=2)
+    try:
+        for published, html in handed.items():
+            gate.page(published, html)
+        found = gate.scan(site, publish_gate.CleanFiles(None))
+        assert set(gate.read) and len(gate.read) == 3, "the pages were read by the workers"
+    finally:
+        gate.close()
+    assert found == expected

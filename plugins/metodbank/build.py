@@ -39,6 +39,7 @@ from importlib import resources
 from pathlib import Path
 
 from . import publish_gate, schema
+from .gate_workers import GateWorkers
 from .bank import FOLDERS, Bank, load_bank
 from .derive import Derived, derive
 from .exports import data_files, robots_txt
@@ -152,6 +153,8 @@ class SiteBuild:
         self.page_cache = PageCache(self.cache_dir / "sidor")
         self.engine_digest: str | None = None
         self.preview_problems: list[Problem] = []  # a preview with content errors (see prepare_preview)
+        self.clean_files: publish_gate.CleanFiles | None = None
+        self.gate: GateWorkers | None = None
 
     # -- 1. before the engine renders -------------------------------------------
     def _lock(self) -> None:
@@ -199,10 +202,14 @@ class SiteBuild:
         src_uri."""
         timings = self.timings
         self._lock()
+        # The gate's workers start now, so they are ready when the first page is.
+        self.clean_files = publish_gate.CleanFiles(self.cache_dir / "sparr.txt")
+        self.gate = GateWorkers(self.root, self.docs_dir, self.settings.config_file, known=self.clean_files.known)
         with timings.phase("kontroll"):
             bank = load_bank(self.root, self.settings.vocab, progress=timings.counter, cache_dir=self.cache_dir)
         timings.counts.update(filer=bank.files, cache_träffar=bank.cache_hits, cache_missar=bank.cache_misses)
         if not bank.ok:
+            self._close_gate()
             self._unlock()
             raise ContentError(bank.problems.sorted())
         self.bank = bank
@@ -298,11 +305,14 @@ class SiteBuild:
         key = self._cache_key(src_uri)
         return self.page_cache.get(key) if key is not None else None
 
-    def page_written(self, src_uri: str, html: str) -> None:
-        """The engine's finished page, kept for the next build."""
+    def page_written(self, src_uri: str, dest_uri: str, html: str) -> None:
+        """The engine's finished page: kept for the next build, and read by
+        the publish gate's workers while the engine goes on."""
         key = self._cache_key(src_uri)
         if key is not None:
             self.page_cache.put(key, html)
+        if self.gate is not None:
+            self.gate.page(dest_uri, html)
 
     def page_rendered(self, src_uri: str, dest_uri: str, title: str, html: str) -> str:
         """The page's content HTML as published: a generated page's own HTML
@@ -335,6 +345,7 @@ class SiteBuild:
         try:
             return self._finish(Path(site_dir))
         finally:
+            self._close_gate()
             self._unlock()
 
     def _finish(self, site_dir: Path) -> FinishReport:
@@ -350,9 +361,8 @@ class SiteBuild:
                 self.search_index = None
         with self.timings.phase("publiceringsspärr"):
             try:
-                publish_gate.check_site(site_dir, bank_root=self.root, docs_dir=self.docs_dir,
-                                        config_file=self.settings.config_file,
-                                        cache_file=self.cache_dir / "sparr.txt")
+                findings = self.gate.scan(site_dir, self.clean_files)
+                publish_gate.finish_check(site_dir, findings, self.clean_files)
             except publish_gate.PublishGateError as exc:
                 raise BuildError(exc.message) from None
         removed = self.page_cache.prune() if self.engine_digest is not None else 0
@@ -367,7 +377,13 @@ class SiteBuild:
         if self.search_index is not None:
             self.search_index.abandon()
             self.search_index = None
+        self._close_gate()
         self._unlock()
+
+    def _close_gate(self) -> None:
+        gate, self.gate = self.gate, None
+        if gate is not None:
+            gate.close()
 
 
 

@@ -205,14 +205,21 @@ class CleanFiles:
 
 
 def scan_site(site_dir: Path, *, bank_root: Path | None = None, docs_dir: Path | None = None,
-              config_file: Path | None = None, clean: CleanFiles | None = None) -> list[Finding]:
+              config_file: Path | None = None, clean: CleanFiles | None = None,
+              read: dict[str, list[Finding]] | None = None, reader=None) -> list[Finding]:
     """Every personal identity number in the built site, one finding per
     published file and number, sorted. ``clean``: files found clean before,
-    skipped when unchanged."""
+    skipped when unchanged. ``read``: findings of files already read, by
+    their digest (pages read while the engine rendered them). ``reader``:
+    reads a list of ``(path, published)`` into ``(published, findings)``
+    (worker processes, see :mod:`gate_workers`); this process reads them
+    when it is None."""
     site_dir = Path(site_dir)
     site_root = site_dir.resolve()
     sources = Sources(bank_root, docs_dir, config_file)
     findings: set[Finding] = set()
+    unread: list[tuple[Path, str]] = []
+    digests: dict[str, str] = {}
     for directory, dirnames, filenames in os.walk(site_dir):
         dirnames.sort()
         folder = Path(directory)
@@ -223,15 +230,43 @@ def scan_site(site_dir: Path, *, bank_root: Path | None = None, docs_dir: Path |
             if path.is_symlink() and site_root not in path.resolve().parents:
                 continue  # not written by the build (MkDocs copies files; it never links outside)
             published = path.relative_to(site_dir).as_posix()
-            digest = CleanFiles.digest(published, path) if clean is not None else None
-            if digest is not None and digest in clean.known:
+            digest = CleanFiles.digest(published, path) if clean is not None or read else None
+            if clean is not None and digest in clean.known:
                 clean.now.add(digest)
                 continue
-            found = list(_dedupe(_scan_file(path, published, sources)))
+            if read and digest in read:
+                found = read[digest]
+            else:
+                if digest is not None:
+                    digests[published] = digest
+                unread.append((path, published))
+                continue
             findings.update(found)
-            if digest is not None and not found:
+            if clean is not None and not found:
                 clean.now.add(digest)
+    if reader is not None:
+        results = reader(unread)
+    else:
+        results = [(published, read_file(path, published, sources)) for path, published in unread]
+    for published, found in results:
+        findings.update(found)
+        if clean is not None and not found:
+            clean.now.add(digests[published])
     return sorted(findings, key=lambda f: (f.published, f.number, f.detail, f.source or ""))
+
+
+def read_file(path: Path, published: str, sources: Sources) -> list[Finding]:
+    """The findings in one published file."""
+    return list(_dedupe(_scan_file(path, published, sources)))
+
+
+def read_bytes(data: bytes, suffix: str, published: str, sources: Sources) -> list[Finding] | None:
+    """The findings in a file's bytes, as :func:`read_file` finds them in the
+    file; None for bytes it would treat apart (compressed or binary)."""
+    head = data[:SNIFF_BYTES]
+    if head.startswith(GZIP_MAGIC) or b"\x00" in head or suffix in BINARY_SUFFIXES or suffix == ".pf_index":
+        return None
+    return list(_dedupe(_scan_bytes(data, suffix, published, sources)))
 
 
 def check_site(site_dir: Path, *, bank_root: Path | None = None, docs_dir: Path | None = None,
@@ -241,6 +276,12 @@ def check_site(site_dir: Path, *, bank_root: Path | None = None, docs_dir: Path 
     ``cache_file`` keeps the digests of clean files for the next run."""
     clean = CleanFiles(cache_file) if cache_file is not None else None
     findings = scan_site(site_dir, bank_root=bank_root, docs_dir=docs_dir, config_file=config_file, clean=clean)
+    finish_check(site_dir, findings, clean, site_label)
+
+
+def finish_check(site_dir: Path, findings: list[Finding], clean: CleanFiles | None,
+                 site_label: str | None = None) -> None:
+    """Keep the clean files for the next run; raise :class:`PublishGateError` on any finding."""
     if clean is not None:
         clean.save()
     if findings:

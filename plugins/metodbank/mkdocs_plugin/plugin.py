@@ -123,7 +123,7 @@ class MetodbankPlugin(BasePlugin[MetodbankConfig]):
         cached = self.cached.pop(page.file.src_uri, None)
         if cached is not None:
             return cached
-        self.build.page_written(page.file.src_uri, output)
+        self.build.page_written(page.file.src_uri, page.file.dest_uri, output)
         return output
 
     def on_post_build(self, config):
