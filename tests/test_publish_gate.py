@@ -350,6 +350,7 @@ def test_worker_processes_find_what_one_process_finds(site, site_src):
     """Pages handed over while the engine renders, a page changed after it
     was handed over, and files only the end reads: the workers' findings
     equal the single-process scan's, and a page read early is not read again."""
+    from metodbank import worker_pool
     from metodbank.gate_workers import GateWorkers
 
     plant_html(site, PAGE, f"<p>{NUMBER[:6]}<b></b>-{NUMBER[6:]}</p>")  # only the parsed text joins it
@@ -362,12 +363,14 @@ def test_worker_processes_find_what_one_process_finds(site, site_src):
               changed: "<p>ett tidigare utkast</p>"}  # written differently after the hand-over
     expected = scan(site, site_src)
     assert {f.published for f in expected} == {PAGE, changed}
-    gate = GateWorkers(site_src, site_src / "docs", site_src / "mkdocs.yml", workers=2)
+    setup = GateWorkers.setup(site_src, site_src / "docs", site_src / "mkdocs.yml")
+    pool = worker_pool.start([setup], workers=2)
     try:
+        gate = GateWorkers(pool, *setup[1])
         for published, html in handed.items():
             gate.page(published, html)
         found = gate.scan(site, publish_gate.CleanFiles(None))
-        assert set(gate.read) and len(gate.read) == 3, "the pages were read by the workers"
+        assert len(gate.read) == 3, "the pages were read by the workers"
     finally:
-        gate.close()
+        pool.shutdown()
     assert found == expected

@@ -73,6 +73,10 @@ class Bank:
     def documents(self, kind: str) -> dict[str, Document]:
         return getattr(self, kind)
 
+    def content_paths(self) -> set[str]:
+        """Every content file as a link names it: ``metoder/ips.md``."""
+        return {f"{kind}/{slug}.md" for kind in FOLDERS for slug in self.documents(kind)}
+
     @property
     def ok(self) -> bool:
         return not self.problems.errors

@@ -273,3 +273,25 @@ def render(text: str, source: str, resolve: Resolver | None = None, base: str = 
     job = _Job(source, resolve, base, frozenset(reserved_ids))
     html, tokens = _renderer().convert(text, job)
     return RenderedBody(sanitise(html), _headings(tokens), job.links)
+
+
+# -- in a worker process (see worker_pool): the same rendering -------------------
+
+_worker_exists: Callable[[str], bool] | None = None
+
+
+def start_worker(root, content: set[str]) -> None:
+    """A worker's setup: which bank paths links may point to (as the
+    build's :func:`file_exists`)."""
+    global _worker_exists
+    _worker_exists = file_exists(root, content)
+
+
+def render_in_worker(jobs: list[tuple[str, str, str, frozenset]]) -> list[RenderedBody]:
+    """:func:`render` for each ``(text, source, base, reserved_ids)``, links
+    resolved with :func:`site_path` as the build resolves them."""
+    def resolve(target: str) -> str | None:
+        return site_path(target, _worker_exists)
+
+    return [render(text, source, resolve=resolve, base=base, reserved_ids=reserved)
+            for text, source, base, reserved in jobs]

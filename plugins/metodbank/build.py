@@ -38,7 +38,7 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
-from . import publish_gate, schema
+from . import body, publish_gate, schema, worker_pool
 from .gate_workers import GateWorkers
 from .bank import FOLDERS, Bank, load_bank
 from .derive import Derived, derive
@@ -155,6 +155,7 @@ class SiteBuild:
         self.preview_problems: list[Problem] = []  # a preview with content errors (see prepare_preview)
         self.clean_files: publish_gate.CleanFiles | None = None
         self.gate: GateWorkers | None = None
+        self.workers = None  # the build's worker processes (worker_pool)
 
     # -- 1. before the engine renders -------------------------------------------
     def _lock(self) -> None:
@@ -202,17 +203,18 @@ class SiteBuild:
         src_uri."""
         timings = self.timings
         self._lock()
-        # The gate's workers start now, so they are ready when the first page is.
-        self.clean_files = publish_gate.CleanFiles(self.cache_dir / "sparr.txt")
-        self.gate = GateWorkers(self.root, self.docs_dir, self.settings.config_file, known=self.clean_files.known)
         with timings.phase("kontroll"):
             bank = load_bank(self.root, self.settings.vocab, progress=timings.counter, cache_dir=self.cache_dir)
         timings.counts.update(filer=bank.files, cache_träffar=bank.cache_hits, cache_missar=bank.cache_misses)
         if not bank.ok:
-            self._close_gate()
             self._unlock()
             raise ContentError(bank.problems.sorted())
         self.bank = bank
+        # Bodies and the publish gate's reading go to worker processes.
+        gate_setup = GateWorkers.setup(self.root, self.docs_dir, self.settings.config_file)
+        self.workers = worker_pool.start([gate_setup, (body.start_worker, (bank.root, bank.content_paths()))])
+        self.clean_files = publish_gate.CleanFiles(self.cache_dir / "sparr.txt")
+        self.gate = GateWorkers(self.workers, *gate_setup[1], known=self.clean_files.known)
         with timings.phase("korsindex"):
             self.derived = derive(bank)
             # Both depend only on titles, summaries and references, which an
@@ -223,7 +225,7 @@ class SiteBuild:
                                            max(1, self.settings.sokdel_sidor))
         self.generator = Generator(self.derived, SiteOptions(repo_url=self.settings.repo_url, related=related_items,
                                                              search_bundles=pagefind_index.bundle_dirs(parts),
-                                                             cache_dir=self.cache_dir))
+                                                             cache_dir=self.cache_dir, workers=self.workers))
         with timings.phase("sidor", len(bank.projekt)):
             self.pages = {page.src_uri: page for page in self.generator.pages()}
         bodies = self.generator._bodies
@@ -345,7 +347,7 @@ class SiteBuild:
         try:
             return self._finish(Path(site_dir))
         finally:
-            self._close_gate()
+            self._stop_workers()
             self._unlock()
 
     def _finish(self, site_dir: Path) -> FinishReport:
@@ -377,13 +379,14 @@ class SiteBuild:
         if self.search_index is not None:
             self.search_index.abandon()
             self.search_index = None
-        self._close_gate()
+        self._stop_workers()
         self._unlock()
 
-    def _close_gate(self) -> None:
-        gate, self.gate = self.gate, None
-        if gate is not None:
-            gate.close()
+    def _stop_workers(self) -> None:
+        self.gate = None
+        workers, self.workers = self.workers, None
+        if workers is not None:
+            workers.shutdown(wait=True, cancel_futures=True)
 
 
 

@@ -20,10 +20,8 @@ started, everything is read in this process.
 from __future__ import annotations
 
 import hashlib
-import os
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from multiprocessing import get_context
 from pathlib import Path
 
 from . import publish_gate
@@ -45,35 +43,27 @@ def page_digest(published: str, html: str) -> tuple[str, bytes]:
     return hashlib.sha256(published.encode("utf-8") + b"\0" + data).hexdigest(), data
 
 
-def worker_count() -> int:
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # not on Linux
-        return max(1, os.cpu_count() or 1)
-
-
 class GateWorkers:
-    """Worker processes that read published files for the gate.
+    """The publish gate's reading in a :mod:`worker_pool` (started with
+    :meth:`setup` among its setups; None: everything is read in-process).
 
     ``known``: digests of files found clean by an earlier build (not read
     again). :meth:`page` hands over a page as it is written; :meth:`scan`
     reads the finished site."""
 
-    def __init__(self, bank_root: Path | None, docs_dir: Path | None, config_file: Path | None,
-                 known: set[str] | None = None, workers: int | None = None):
+    def __init__(self, pool: ProcessPoolExecutor | None, bank_root: Path | None, docs_dir: Path | None,
+                 config_file: Path | None, known: set[str] | None = None):
         self.sources_args = (bank_root, docs_dir, config_file)
         self.known = known or set()
         self.read: dict[str, list[Finding]] = {}  # digest -> findings, for pages read during the build
         self._batch: list[tuple[str, str, bytes]] = []
         self._pending: list[Future] = []
-        self._pool: ProcessPoolExecutor | None = None
-        try:
-            # spawn, not fork: the build process runs threads (the Pagefind
-            # service), and a forked child could inherit a held lock.
-            self._pool = ProcessPoolExecutor(max_workers=workers or worker_count(), mp_context=get_context("spawn"),
-                                             initializer=_start_worker, initargs=self.sources_args)
-        except (OSError, ValueError, NotImplementedError):
-            self._pool = None
+        self._pool = pool
+
+    @staticmethod
+    def setup(bank_root: Path | None, docs_dir: Path | None, config_file: Path | None) -> tuple:
+        """The worker setup this reading needs: ``(function, args)``."""
+        return _start_worker, (bank_root, docs_dir, config_file)
 
     # -- while the engine renders ------------------------------------------------
     def page(self, published: str, html: str) -> None:
@@ -126,10 +116,6 @@ class GateWorkers:
             sources = Sources(*self.sources_args)
             return [(published, publish_gate.read_file(path, published, sources)) for path, published in files]
 
-    def close(self) -> None:
-        pool, self._pool = self._pool, None
-        if pool is not None:
-            pool.shutdown(wait=True, cancel_futures=True)
 
 
 # -- in a worker process ---------------------------------------------------------

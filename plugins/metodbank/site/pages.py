@@ -16,7 +16,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 from markupsafe import Markup, escape
 
 from .. import vokabular as v
-from ..body import DOCS, RenderedBody, file_exists, site_path
+from ..body import DOCS, RenderedBody, file_exists, render_in_worker, site_path
 from ..body import version as render_version
 from ..cache import write_pickle
 from ..body import render as render_body
@@ -92,6 +92,9 @@ class SiteOptions:
     search_bundles: list = field(default_factory=lambda: ["pagefind/"])
     # Where rendered bodies are kept between builds (None: not kept).
     cache_dir: Path | None = None
+    # Worker processes for the bodies (worker_pool, set up with
+    # body.start_worker); None: rendered in this process.
+    workers: object = None
 
 
 @functools.lru_cache(maxsize=1)
@@ -152,17 +155,31 @@ class Generator:
         self._exists = None  # which bank paths links may point to, made on the first link
         self._bodies = BodyCache(self.options.cache_dir / "brodtext.pickle" if self.options.cache_dir else None,
                                  self._link_context())
+        self._jobs = _BodyJobs(self.options.workers)
 
     def render(self, template: str, src_uri: str, body: str = "", role: Role = Role.SECTION,
-               searchable: bool = False, filters: dict | None = None, **context) -> Page:
+               searchable: bool = False, filters: dict | None = None, **context) -> "Page | _Deferred":
+        """A page; with workers, a page whose body is still being rendered
+        (:meth:`pages` finishes it)."""
         rendered = self.env.get_template(template).render(
             d=self.d, vocab=self.vocab, base=base_for(src_uri), options=self.options, body=Markup(_BODY),
             projekt_rad=self.projekt_rad, **context
         )
         front_matter, html = _split_front_matter(rendered)
         before, _mark, after = html.partition(_BODY)
+        assemble = functools.partial(self._page, src_uri, front_matter, before, after, role, searchable, filters)
+        if not body:
+            return assemble(None)
         generated_ids = frozenset(_GENERATED_ID.findall(before)) | frozenset(_GENERATED_ID.findall(after))
-        rendered_body = self.render_body(body, src_uri, generated_ids) if body else None
+        key, rendered_body = self._bodies.lookup(body, src_uri, generated_ids)
+        if rendered_body is not None:
+            return assemble(rendered_body)
+        if self.options.workers is not None:
+            return _Deferred(self._jobs.add(key, (body, src_uri, base_for(src_uri), generated_ids)), assemble)
+        return assemble(self._bodies.store(key, self._render_here(body, src_uri, generated_ids)))
+
+    def _page(self, src_uri: str, front_matter: str, before: str, after: str, role: Role, searchable: bool,
+              filters: dict | None, rendered_body: RenderedBody | None) -> Page:
         headings = [*_generated_headings(before)]
         if rendered_body is not None:
             headings += [(h.level, h.id, h.title) for h in rendered_body.headings if h.level > 1]
@@ -171,12 +188,12 @@ class Generator:
         return Page(src_uri, f"{front_matter}{PAGE_MARK}\n", html, tuple(headings), role=role,
                     searchable=searchable, filters=filters or {})
 
-    def render_body(self, text: str, src_uri: str, reserved_ids: frozenset) -> RenderedBody:
+    def _render_here(self, text: str, src_uri: str, reserved_ids: frozenset) -> RenderedBody:
         """The author's Markdown as published: links resolved to site URLs,
-        heading ids clear of the page's own, sanitised. Kept between builds:
-        Markdown and the sanitiser were half of the pages' cost."""
-        return self._bodies.get(text, src_uri, reserved_ids, lambda: render_body(
-            text, src_uri, resolve=self._resolve, base=base_for(src_uri), reserved_ids=reserved_ids))
+        heading ids clear of the page's own, sanitised. Kept between builds
+        (:class:`BodyCache`): Markdown and the sanitiser were half of the
+        pages' cost."""
+        return render_body(text, src_uri, resolve=self._resolve, base=base_for(src_uri), reserved_ids=reserved_ids)
 
     def _link_context(self) -> str:
         """What resolving a body's links depends on besides the body: which
@@ -193,8 +210,7 @@ class Generator:
 
     def _resolve(self, target: str) -> str | None:
         if self._exists is None:
-            content = {f"{kind}/{slug}.md" for kind in FOLDERS for slug in self.bank.documents(kind)}
-            self._exists = file_exists(self.bank.root, content)
+            self._exists = file_exists(self.bank.root, self.bank.content_paths())
         return site_path(target, self._exists)
 
     def projekt_rad(self, p, base: str) -> Markup:
@@ -219,7 +235,9 @@ class Generator:
     def pages(self) -> list[Page]:
         """Every generated page, with its role and search facets set once here."""
         try:
-            return self._pages()
+            pages = self._pages()
+            self._jobs.send()
+            return [page.finish(self) if isinstance(page, _Deferred) else page for page in pages]
         finally:
             self._bodies.save()
 
@@ -285,6 +303,61 @@ class Generator:
         return self.render("nyckeltal.html.j2", src_uri).html
 
 
+class _BodyJobs:
+    """Bodies to render in the workers, sent in batches: a batch's hand-over
+    costs about what one small body does, and the generator goes on
+    rendering templates meanwhile."""
+
+    BATCH = 16
+
+    def __init__(self, workers):
+        self.workers = workers
+        self.waiting: list[tuple] = []  # (text, source, base, reserved_ids) of the batch being filled
+        self.batches: list = []  # per batch: its future, or its jobs when they could not be sent
+
+    def add(self, key: bytes, job: tuple) -> tuple:
+        """A job's place: (key, job, batch number, index in the batch)."""
+        self.waiting.append(job)
+        place = (key, job, len(self.batches), len(self.waiting) - 1)
+        if len(self.waiting) >= self.BATCH:
+            self.send()
+        return place
+
+    def send(self) -> None:
+        jobs, self.waiting = self.waiting, []
+        if not jobs:
+            return
+        try:
+            self.batches.append(self.workers.submit(render_in_worker, jobs))
+        except Exception:  # noqa: BLE001 - a broken or shut pool: the generator renders them itself
+            self.batches.append(None)
+
+    def result(self, batch: int, index: int) -> RenderedBody | None:
+        future = self.batches[batch]
+        if future is None:
+            return None
+        try:
+            return future.result()[index]
+        except Exception:  # noqa: BLE001 - a worker died: the generator renders it itself
+            self.batches[batch] = None
+            return None
+
+
+@dataclass
+class _Deferred:
+    """A page waiting for its body from the workers."""
+
+    place: tuple  # from _BodyJobs.add
+    assemble: object  # RenderedBody -> Page
+
+    def finish(self, generator: "Generator") -> Page:
+        key, (text, source, _base, reserved), batch, index = self.place
+        body = generator._jobs.result(batch, index)
+        if body is None:
+            body = generator._render_here(text, source, reserved)
+        return self.assemble(generator._bodies.store(key, body))
+
+
 class BodyCache:
     """Rendered bodies by a digest of everything rendering reads: the text,
     the page, the ids it must avoid, the files links may point to, and the
@@ -305,17 +378,22 @@ class BodyCache:
             except Exception:  # noqa: BLE001 - missing, old or broken: render afresh
                 self.stored = {}
 
-    def get(self, text: str, src_uri: str, reserved_ids: frozenset, render) -> RenderedBody:
+    def lookup(self, text: str, src_uri: str, reserved_ids: frozenset) -> tuple[bytes, RenderedBody | None]:
+        """The body's key, and the body rendered by an earlier build (None:
+        render it and :meth:`store` it)."""
         key = hashlib.sha256("\0".join((self.VERSION, render_version(), self.link_context, src_uri,
                                         " ".join(sorted(reserved_ids)), text)).encode("utf-8")).digest()
         found = self.stored.get(key)
         if found is None:
             self.misses += 1
-            found = render()
         else:
             self.hits += 1
-        self.used[key] = found
-        return found
+            self.used[key] = found
+        return key, found
+
+    def store(self, key: bytes, body: RenderedBody) -> RenderedBody:
+        self.used[key] = body
+        return body
 
     def save(self) -> None:
         if self.path is not None and self.used.keys() != self.stored.keys():

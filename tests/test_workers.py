@@ -1,0 +1,58 @@
+"""The build's worker processes (``metodbank.worker_pool``): the bodies
+rendered there are the bodies rendered in the build's own process.
+
+The publish gate's side is in ``test_publish_gate.py``; the whole build
+with workers is every other build test (warm = cold among them)."""
+
+from __future__ import annotations
+
+import pytest
+
+from metodbank import body, worker_pool
+from metodbank.bank import load_bank
+from metodbank.derive import derive
+from metodbank.settings import read_settings
+from metodbank.site.pages import Generator, SiteOptions
+
+
+def _pages(derived, workers, sent: list | None = None) -> dict:
+    generator = Generator(derived, SiteOptions(workers=workers))
+    pages = {page.src_uri: (page.content, page.html, page.headings, page.role, page.searchable, page.filters)
+             for page in generator.pages()}
+    if sent is not None:
+        sent.extend(generator._jobs.batches)
+    return pages
+
+
+@pytest.fixture(scope="module")
+def derived(evil_bank):
+    settings = read_settings(evil_bank / "mkdocs.yml", evil_bank)
+    bank = load_bank(evil_bank, settings.vocab)
+    assert bank.ok
+    return derive(bank)
+
+
+def test_bodies_rendered_by_workers_equal_bodies_rendered_here(derived):
+    """The example bank and a project full of markup and links: every page
+    is the same whichever process rendered its body."""
+    here = _pages(derived, None)
+    pool = worker_pool.start([(body.start_worker, (derived.bank.root, derived.bank.content_paths()))], workers=2)
+    assert pool is not None
+    sent: list = []
+    try:
+        there = _pages(derived, pool, sent)
+    finally:
+        pool.shutdown()
+    bodies = sum(1 for doc in derived.bank.projekt.values() if doc.body)
+    assert len(sent) >= bodies // 16 and all(f is not None and f.exception() is None for f in sent), \
+        "the bodies were rendered by the workers"
+    assert there.keys() == here.keys()
+    different = [uri for uri in here if here[uri] != there[uri]]
+    assert not different, different[:5]
+
+
+def test_a_pool_that_stopped_leaves_the_bodies_to_this_process(derived):
+    here = _pages(derived, None)
+    pool = worker_pool.start([(body.start_worker, (derived.bank.root, derived.bank.content_paths()))], workers=1)
+    pool.shutdown()
+    assert _pages(derived, pool) == here
