@@ -134,8 +134,10 @@ MEASURE = """() => {
   const name = el => el.tagName.toLowerCase() + (el.id ? '#' + el.id : '')
       + (el.getAttribute('class') ? '.' + el.getAttribute('class').trim().split(/\\s+/).join('.') : '');
   const shown = el => el.getClientRects().length > 0 && getComputedStyle(el).visibility !== 'hidden';
-  const charts = [...art.querySelectorAll('svg')].filter(svg => shown(svg) && !svg.parentElement.closest('svg')
-      && !svg.closest('a, button, .twemoji, .md-content__button, .md-icon'));
+  // A chart is an SVG drawing or an HTML chart (.mb-diagram: bars drawn as
+  // small SVGs beside their text); the parts of a chart are not charts.
+  const charts = [...art.querySelectorAll('svg, .mb-diagram')].filter(el => shown(el)
+      && !el.parentElement.closest('svg, .mb-diagram') && !el.closest('a, button, .twemoji, .md-content__button, .md-icon'));
   const tables = [...art.querySelectorAll('table')].filter(t => shown(t) && !t.closest('.highlight, pre'));
   for (const el of [...tables, ...charts]) {
     const r = el.getBoundingClientRect();
@@ -152,23 +154,34 @@ MEASURE = """() => {
         problems.push(`${name(up)} runt ${name(el)} rullar i sidled (${up.scrollWidth} > ${up.clientWidth} px)`);
     }
   }
-  for (const svg of charts) {
-    const r = svg.getBoundingClientRect();
-    // Nothing of the drawing is cut off at the chart's edge.
-    for (const part of svg.querySelectorAll('text, rect, line, path, circle, polyline, polygon')) {
-      if (part.closest('defs, clipPath, mask, symbol, title, desc')) continue;
+  for (const chart of charts) {
+    const r = chart.getBoundingClientRect();
+    // Nothing of the drawing or its text is cut off at the chart's edge.
+    for (const part of chart.querySelectorAll('text, rect, line, path, circle, polyline, polygon, svg, li, span, p, figcaption')) {
+      if (part.closest('defs, clipPath, mask, symbol, title, desc') || !shown(part)) continue;
       const p = part.getBoundingClientRect();
       if (!p.width && !p.height) continue;
       if (p.left < r.left - 1 || p.right > r.right + 1)
-        problems.push(`${name(svg)}: ”${(part.textContent || part.tagName).trim().slice(0, 40)}” skärs av vid kanten`
+        problems.push(`${name(chart)}: ”${(part.textContent || part.tagName).trim().slice(0, 40)}” skärs av vid kanten`
                       + ` (${Math.round(p.left)}–${Math.round(p.right)} px, diagrammet ${Math.round(r.left)}–${Math.round(r.right)} px)`);
     }
-    for (const t of svg.querySelectorAll('text')) {
+    // Text drawn in SVG, at the size the picture's scale gives it.
+    for (const t of chart.querySelectorAll('text')) {
       if (!t.textContent.trim() || !shown(t)) continue;
       const m = t.getScreenCTM();
       const scale = m ? Math.hypot(m.a, m.b) : 1;
-      texts.push({chart: name(svg), text: t.textContent.trim().slice(0, 40),
+      texts.push({chart: name(chart), text: t.textContent.trim().slice(0, 40),
                   px: parseFloat(getComputedStyle(t).fontSize) * scale, height: t.getBoundingClientRect().height});
+    }
+    // Text in HTML: every visible run of text outside the SVG parts.
+    const walk = document.createTreeWalker(chart, NodeFilter.SHOW_TEXT);
+    for (let node = walk.nextNode(); node; node = walk.nextNode()) {
+      const el = node.parentElement;
+      if (!node.textContent.trim() || el.closest('svg') || !shown(el)) continue;
+      const range = document.createRange();
+      range.selectNodeContents(node);
+      texts.push({chart: name(chart), text: node.textContent.trim().slice(0, 40),
+                  px: parseFloat(getComputedStyle(el).fontSize), height: range.getBoundingClientRect().height});
     }
   }
   return {problems, texts, page: document.documentElement.scrollWidth, window: innerWidth,
