@@ -72,9 +72,12 @@ def _url(src: str) -> str:
     return src[: -len("index.md")] if src.endswith("/index.md") else src[: -len(".md")] + "/"
 
 
-def _socio_project(content) -> str:
+def _socio_project(content, cost: bool = False) -> str:
+    """The first project with a socio-economic calculation; with ``cost``, the
+    first whose calculation books a cost (a negative utfall) on an actor."""
     return next(slug for slug, meta in sorted(content["projekt"].items())
-                if (meta.get("resultat") or {}).get("socioekonomi"))
+                if (s := (meta.get("resultat") or {}).get("socioekonomi"))
+                and (not cost or any(v < 0 for v in s["utfall_kr"].values())))
 
 
 def _busiest_method(content) -> str:
@@ -94,6 +97,7 @@ ITEM_PAGES = {
     else _first(site, "systemfel"),
     "metod": lambda content, site: f"metoder/{_busiest_method(content)}/",
     "projekt med socioekonomi": lambda content, site: f"projekt/{_socio_project(content)}/",
+    "projekt med socioekonomisk kostnad": lambda content, site: f"projekt/{_socio_project(content, cost=True)}/",
     "förbund": lambda content, site: _first(site, "forbund"),
     "förbundets vem betalar": lambda content, site: _first(site, "forbund", "vem-betalar"),
     "målgrupp": lambda content, site: _first(site, "malgrupper"),

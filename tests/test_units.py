@@ -372,26 +372,31 @@ def test_pyramid_small_counts_stay_visible_and_empty_counts_do_not_divide_by_zer
     assert [(b.value, b.width, b.x) for b in empty["bars"]] == [(0, 0, 280)] * 4
 
 
-def test_diverging_geometry_with_gains_and_costs():
+def test_diverging_bars_share_one_scale_around_zero():
     chart = charts.diverging([("Kommun", 300), ("Region", -100), ("Staten", 0)])
-    # 640 wide, 150 for labels, 110 for a value on each side: a plot of 270,
-    # the zero line in its middle, and 300 kr filling one half (135).
-    assert chart["zero"] == 150 + 110 + 135
-    assert (chart["width"], chart["height"], chart["row"], chart["label_width"]) == (640, 16 + 3 * 30, 30, 150)
-    assert [(b.label, b.value, b.y) for b in chart["bars"]] == [("Kommun", 300, 8), ("Region", -100, 38),
-                                                                 ("Staten", 0, 68)]
-    # Widths at 135/300 per krona; a cost ends at the zero line.
-    assert [(b.x, b.width) for b in chart["bars"]] == [(395, pytest.approx(135)), (pytest.approx(350),
-                                                       pytest.approx(45)), (395, 0)]
+    # 100 kr of costs and 300 kr of gains fill the track: zero at 25 %, 1 kr = 0.25 %.
+    assert chart["zero"] == 25
+    assert [(b.label, b.value, b.x, b.width) for b in chart["bars"]] == [
+        ("Kommun", 300, 25, 75), ("Region", -100, 0, 25), ("Staten", 0, 25, 0)]
 
 
-def test_diverging_geometry_with_gains_only():
-    chart = charts.diverging([("A", 50), ("B", 200)])
-    # No costs: the zero line at the labels, a plot of 640 - 150 - 110 = 380.
-    assert chart["zero"] == 150
-    assert [(b.x, b.width) for b in chart["bars"]] == [(150, pytest.approx(95)), (150, pytest.approx(380))]
+def test_diverging_bars_with_gains_only_start_at_the_left_edge():
+    chart = charts.diverging([("A", 50), ("B", 200), ("C", 1)])
+    assert chart["zero"] == 0
+    # A krona in 200 would be 0.5 % anyway; 1 in 200 000 would vanish, and stays a sliver.
+    assert [(b.x, b.width) for b in chart["bars"]] == [(0, 25), (0, 100), (0, 0.5)]
+    tiny = charts.diverging([("A", 1), ("B", 200_000)])
+    assert tiny["bars"][0].width == charts.MIN_WIDTH
     empty = charts.diverging([])
-    assert empty["bars"] == [] and empty["height"] == 16
+    assert empty == {"bars": [], "zero": 0}
+
+
+def test_diverging_bars_stay_on_the_track():
+    chart = charts.diverging([("A", -1), ("B", 3), ("C", -2)])
+    for bar in chart["bars"]:
+        assert 0 <= bar.x and bar.x + bar.width <= 100 + 1e-9
+        assert (bar.x + bar.width <= chart["zero"] + 1e-9) if bar.value < 0 else bar.x == chart["zero"]
+    assert chart["zero"] == pytest.approx(40)  # 2 of 5 left of zero
 
 
 # --------------------------------------------------------------------------

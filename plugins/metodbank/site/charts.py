@@ -1,5 +1,14 @@
-"""Geometry for the build-time SVG charts. The templates draw; this module
-only computes positions, so the arithmetic is testable on its own."""
+"""Geometry for the build-time charts. The templates draw; this module
+only computes positions, so the arithmetic is testable on its own.
+
+The pyramid is one SVG picture that scales to its column. The bar charts of
+the decision-makers' pages (the socio-economic chart of a project, Vem
+betalar – vem vinner, Utveckling över tid) are HTML: their labels and values
+are text on the page, so they wrap and keep their size on a phone, and each
+bar is an SVG rectangle on a track as wide as its column. Its left edge and
+width are per cent of that track (SVG's ``x`` and ``width`` take
+percentages), so the page needs no ``style`` attribute and the bars print
+as drawn."""
 
 from __future__ import annotations
 
@@ -41,22 +50,48 @@ def pyramid(counts: dict[int, int], labels: dict[int, str] | None = None, width:
     return {"bars": bars, "width": width, "height": 20 + len(degrees) * row, "row": row}
 
 
-def diverging(values: list[tuple[str, int]], width: float = 640, row: float = 30, label_width: float = 150,
-              value_room: float = 110) -> dict:
-    """Horizontal bars around a zero line for gains (+) and costs (−) per actor."""
-    largest = max((abs(v) for _, v in values), default=0) or 1
-    # Leave room on both sides for the value printed beside each bar.
-    plot = width - label_width - value_room * (2 if any(v < 0 for _, v in values) else 1)
-    has_negative = any(v < 0 for _, v in values)
-    zero = label_width + (value_room + plot / 2 if has_negative else 0)
-    scale = (plot / 2 if has_negative else plot) / largest
-    bars = []
-    for index, (label, value) in enumerate(values):
-        bar_width = abs(value) * scale
-        x = zero if value >= 0 else zero - bar_width
-        bars.append(Bar(label, value, x, bar_width, 8 + index * row, ""))
-    return {"bars": bars, "width": width, "height": 16 + len(values) * row, "zero": zero, "row": row,
-            "label_width": label_width}
+# --------------------------------------------------------------------------
+# HTML bar charts: every bar on a track of 0–100 %.
+
+MIN_WIDTH = 0.5  # per cent: a value that is not zero stays visible as a sliver
+
+
+@dataclass
+class Span:
+    """One bar on its track: left edge and width in per cent of the track."""
+    label: str
+    value: int
+    x: float
+    width: float
+
+
+def _scale(values: list[int]) -> tuple[float, float]:
+    """(zero, per unit): where zero lies on the track, in per cent, and how
+    many per cent one unit is. Values of both signs share one scale, so the
+    longest gain and the longest cost fill the track between them."""
+    negative = max([-v for v in values if v < 0], default=0)
+    positive = max([v for v in values if v > 0], default=0)
+    per_unit = 100 / ((negative + positive) or 1)
+    return round(negative * per_unit, 2), per_unit
+
+
+def _span(label: str, value: int, zero: float, per_unit: float) -> Span:
+    """A gain runs right of zero, a cost left of it, both within the track."""
+    width = max(abs(value) * per_unit, MIN_WIDTH) if value else 0.0
+    if value >= 0:
+        return Span(label, value, zero, round(min(width, 100 - zero), 2))
+    x = round(max(zero - width, 0.0), 2)
+    return Span(label, value, x, round(zero - x, 2))
+
+
+def diverging(values: list[tuple[str, int]]) -> dict:
+    """Gains (+) and costs (−) per actor around one zero line.
+
+    ``zero`` is 0 when nothing is a cost: the gains then use the whole track.
+    """
+    zero, per_unit = _scale([v for _, v in values])
+    return {"bars": [_span(label, value, zero, per_unit) for label, value in values], "zero": zero}
+
 
 
 # --------------------------------------------------------------------------
