@@ -330,11 +330,12 @@ def _chart_bars(figure):
 
 
 def test_money_charts_print_every_value_and_draw_costs_left_of_zero(built_site, content):
-    """The socio-economic chart: each bar has its amount in text, and a cost
-    reads as one without its colour: a minus sign in the text and a bar left
-    of the zero line."""
-    pages = [built_site / "projekt" / slug / "index.html" for slug, meta in sorted(content["projekt"].items())
-             if (meta.get("resultat") or {}).get("socioekonomi")]
+    """The socio-economic chart and Vem betalar – vem vinner: each bar has its
+    amount in text, and a cost reads as one without its colour: a minus sign
+    in the text and a bar left of the zero line."""
+    pages = [built_site / "vem-betalar" / "index.html", *sorted((built_site / "forbund").glob("*/vem-betalar/index.html"))]
+    pages += [built_site / "projekt" / slug / "index.html" for slug, meta in sorted(content["projekt"].items())
+              if (meta.get("resultat") or {}).get("socioekonomi")]
     costs = bars = 0
     for page in pages:  # a förbund without calculations has no chart
         for figure in (f for f in parse_html(page).find_all("figure") if {"mb-balans", "mb-staplar"} & set(f.classes)):
@@ -509,8 +510,11 @@ def test_index_filters_are_shareable(browser, site_server, built_site, content):
     assert odd["visible"] == order and odd["values"]["malgrupp"] == ""
 
 
-SMALLEST_TEXT = """() => Math.min(...[...document.querySelectorAll('svg.mb-balans text, svg.mb-ar-diagram text')]
-    .map(t => parseFloat(getComputedStyle(t).fontSize) * t.getScreenCTM().a))"""
+# The charts are HTML: every element of theirs that holds text, at its computed size.
+SMALLEST_TEXT = """() => Math.min(...[...document.querySelectorAll('.mb-balans *, .mb-ar-diagram *')]
+    .filter(el => !el.closest('svg') && el.getClientRects().length
+                  && [...el.childNodes].some(n => n.nodeType === 3 && n.textContent.trim()))
+    .map(el => parseFloat(getComputedStyle(el).fontSize)))"""
 
 
 @pytest.mark.browser

@@ -399,6 +399,30 @@ def test_diverging_bars_stay_on_the_track():
     assert chart["zero"] == pytest.approx(40)  # 2 of 5 left of zero
 
 
+def test_balance_bars_compare_across_actors():
+    chart = charts.balance([
+        ("Kommun", 600, 200, "vinst 600 kr", "betalat 200 kr", "netto +400 kr"),
+        ("Region", -200, 300, "vinst −200 kr", "betalat 300 kr", "netto −500 kr"),
+        ("ESF", None, 100, "ingen vinstpost", "betalat 100 kr", "netto −100 kr"),
+    ])
+    # The largest cost (200) and the largest gain or payment (600) share the track.
+    assert chart["zero"] == 25
+    kommun, region, esf = chart["rows"]
+    assert (kommun.vinst.x, kommun.vinst.width, kommun.betalat.x, kommun.betalat.width) == (25, 75, 25, 25)
+    assert (region.vinst.x, region.vinst.width) == (0, 25)  # a cost ends at the zero line
+    assert region.betalat.width == pytest.approx(37.5)
+    assert esf.vinst is None and esf.betalat.width == pytest.approx(12.5)
+    assert (kommun.label, kommun.netto_text, kommun.vinst_text, kommun.betalat_text) == (
+        "Kommun", "netto +400 kr", "vinst 600 kr", "betalat 200 kr")
+
+
+def test_balance_without_costs_or_amounts():
+    chart = charts.balance([("Kommun", 0, 0, "vinst 0 kr", "betalat 0 kr", "netto 0 kr")])
+    row = chart["rows"][0]
+    assert chart["zero"] == 0 and (row.vinst.width, row.betalat.width) == (0, 0)
+    assert charts.balance([]) == {"rows": [], "zero": 0}
+
+
 # --------------------------------------------------------------------------
 # The catalogue
 

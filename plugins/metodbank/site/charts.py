@@ -93,6 +93,32 @@ def diverging(values: list[tuple[str, int]]) -> dict:
     return {"bars": [_span(label, value, zero, per_unit) for label, value in values], "zero": zero}
 
 
+@dataclass
+class BalanceRow:
+    label: str
+    netto_text: str  # "netto +4 200 000 kr", beside the label
+    vinst: Span | None  # None for a payer with no utfall of its own (ESF, ej fördelat)
+    vinst_text: str  # "vinst 1 200 000 kr", or "ingen vinstpost"
+    betalat: Span
+    betalat_text: str
+
+
+def balance(rows: list[tuple[str, int | None, int, str, str, str]]) -> dict:
+    """Gains and payments per actor as pairs of bars on one scale.
+
+    ``rows``: (label, vinst or None, betalat, vinst text, betalat text, netto
+    text) in kronor. Both bars of an actor start at zero, so their lengths
+    compare directly; a negative vinst (a cost the calculation books on the
+    actor) runs left of zero. Every bar carries its value as text.
+    """
+    zero, per_unit = _scale([v for _, v, _, _, _, _ in rows if v is not None] + [b for _, _, b, _, _, _ in rows])
+    out = []
+    for label, vinst, betalat, vinst_text, betalat_text, netto_text in rows:
+        gain = None if vinst is None else _span(label, vinst, zero, per_unit)
+        out.append(BalanceRow(label, netto_text, gain, vinst_text, _span(label, betalat, zero, per_unit),
+                              betalat_text))
+    return {"rows": out, "zero": zero}
+
 
 # --------------------------------------------------------------------------
 # Charts drawn at their own size in pixels (no viewBox): their text is
@@ -104,49 +130,6 @@ CHAR_PX = 7.4  # a generous average width of a 13 px character of the system fon
 
 def text_px(text: str) -> float:
     return len(text) * CHAR_PX
-
-
-@dataclass
-class BalanceRow:
-    label: str
-    netto_text: str  # "netto +4 200 000 kr", under the label
-    y: float  # top of the row's first bar
-    vinst: "Bar | None"  # None for a payer with no utfall of its own (ESF, ej fördelat)
-    betalat: Bar
-    vinst_text_x: float = 0  # where each bar's value is written: right of the bar or of zero
-    betalat_text_x: float = 0
-
-
-def balance(rows: list[tuple[str, int | None, int, str, str, str]], plot: float = 300, bar: float = 16,
-            gap: float = 4, group_gap: float = 18) -> dict:
-    """Gains and payments per actor as grouped bars on one zero line.
-
-    ``rows``: (label, vinst or None, betalat, vinst text, betalat text, netto text)
-    in kronor. Both bars of an actor start at zero, so their lengths compare
-    directly; a negative vinst (a cost the calculation books on the actor)
-    runs left of zero. Every bar carries its value as text.
-    """
-    label_width = max([text_px(r[0]) for r in rows] + [text_px(r[5]) for r in rows] + [90]) + 16
-    value_room = max([text_px(r[3]) for r in rows] + [text_px(r[4]) for r in rows] + [60]) + 14
-    negative = max([-(r[1] or 0) for r in rows] + [0])
-    positive = max([r[1] or 0 for r in rows] + [r[2] for r in rows] + [1])
-    scale = plot / (negative + positive)
-    zero = label_width + negative * scale
-    top, group = 34, 2 * bar + gap + group_gap
-    out = []
-    for index, (label, vinst, betalat, vinst_text, betalat_text, netto_text) in enumerate(rows):
-        y = top + index * group
-        gain = None
-        if vinst is not None:
-            width = abs(vinst) * scale
-            gain = Bar(label, vinst, zero if vinst >= 0 else zero - width, width, y, vinst_text)
-        paid = Bar(label, betalat, zero, betalat * scale, y + bar + gap, betalat_text)
-        out.append(BalanceRow(label, netto_text, y, gain, paid,
-                              vinst_text_x=(max(gain.x + gain.width, zero) if gain else zero) + 6,
-                              betalat_text_x=paid.x + paid.width + 6))
-    width = label_width + plot + value_room
-    return {"rows": out, "width": round(width), "height": round(top + len(rows) * group), "zero": zero,
-            "bar": bar, "label_width": label_width, "top": top}
 
 
 @dataclass
