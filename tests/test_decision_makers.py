@@ -381,10 +381,12 @@ def test_projects_per_start_year_and_degree(built_site, content):
     assert seen == expected
     foot = [x.text() for x in _cells(_rows(table, "tfoot")[0])]
     assert int(foot[5]) == len(content["projekt"])
-    # The chart carries the same numbers in its text.
-    desc = doc.find("desc", id="ar-d").text()
+    # The chart carries the same numbers in its text, one bar per year.
+    bars = {li.find("span", cls="mb-hstapel-namn").text(): li.find("span", cls="mb-hstapel-varde").text()
+            for li in doc.find("figure", id="ar-diagram").find_all("li")}
+    assert list(bars) == [str(y) for y in expected]
     for y, row in expected.items():
-        assert f"{y}: {row[4]} projekt" in desc
+        assert bars[str(y)].startswith(f"{row[4]} projekt")
 
 
 def test_systemfel_observations_per_year(built_site, content):

@@ -423,6 +423,17 @@ def test_balance_without_costs_or_amounts():
     assert charts.balance([]) == {"rows": [], "zero": 0}
 
 
+def test_year_bars_lay_segments_end_to_end():
+    chart = charts.year_bars([(2020, [(0, 1), (1, 0), (2, 3)], "4 projekt"), (2021, [(3, 8)], "8 projekt"),
+                              (2022, [], "0 projekt")])
+    first, second, empty = chart["rows"]
+    # The longest bar (8) fills the track: 1 = 12.5 %; an empty grade leaves no segment.
+    assert [(s.grad, s.value, s.x, s.width) for s in first.segments] == [(0, 1, 0, 12.5), (2, 3, 12.5, 37.5)]
+    assert [(s.x, s.width) for s in second.segments] == [(0, 100)]
+    assert empty.segments == [] and (empty.år, empty.text) == (2022, "0 projekt")
+    assert charts.year_bars([]) == {"rows": []}
+
+
 # --------------------------------------------------------------------------
 # The catalogue
 

@@ -120,18 +120,6 @@ def balance(rows: list[tuple[str, int | None, int, str, str, str]]) -> dict:
     return {"rows": out, "zero": zero}
 
 
-# --------------------------------------------------------------------------
-# Charts drawn at their own size in pixels (no viewBox): their text is
-# 13 px on every screen and on paper, and a narrow screen scrolls the chart
-# (``.mb-diagram-rulla``) instead of shrinking its text.
-
-CHAR_PX = 7.4  # a generous average width of a 13 px character of the system font
-
-
-def text_px(text: str) -> float:
-    return len(text) * CHAR_PX
-
-
 @dataclass
 class Segment:
     grad: int
@@ -143,29 +131,23 @@ class Segment:
 @dataclass
 class YearBar:
     år: int
-    y: float
-    segments: list
-    end: float  # where the bar (and so its text) ends
+    segments: list[Segment]
     text: str
 
 
-def year_bars(rows: list[tuple[int, list[tuple[int, int]], str]], plot: float = 300, bar: float = 18,
-              gap: float = 8) -> dict:
-    """Horizontal bars, one per year, each made of segments (grad, count)
-    laid end to end; every bar's numbers are in its text."""
-    label_width = 56
+def year_bars(rows: list[tuple[int, list[tuple[int, int]], str]]) -> dict:
+    """One bar per year, made of segments (grad, count) laid end to end from
+    the left; the longest bar fills the track. Every bar's numbers are in its
+    text."""
     largest = max((sum(v for _, v in segs) for _, segs, _ in rows), default=0) or 1
-    scale = plot / largest
-    value_room = max([text_px(t) for _, _, t in rows] + [60]) + 14
+    per_unit = 100 / largest
     out = []
-    for index, (år, segs, text) in enumerate(rows):
-        y = 8 + index * (bar + gap)
-        x = label_width
-        segments = []
+    for år, segs, text in rows:
+        segments, total = [], 0
         for grad, value in segs:
             if value:
-                segments.append(Segment(grad, value, x, value * scale))
-                x += value * scale
-        out.append(YearBar(år, y, segments, x, text))
-    return {"rows": out, "width": round(label_width + plot + value_room),
-            "height": round(16 + len(rows) * (bar + gap)), "bar": bar, "label_width": label_width}
+                x = round(total * per_unit, 2)
+                segments.append(Segment(grad, value, x, round(min(value * per_unit, 100 - x), 2)))
+                total += value
+        out.append(YearBar(år, segments, text))
+    return {"rows": out}
