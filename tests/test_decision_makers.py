@@ -314,6 +314,56 @@ def test_project_pages_show_net_and_per_krona(built_site, content):
     assert checked >= 2
 
 
+def _percent(value: str) -> float:
+    assert value.endswith("%"), value
+    return float(value[:-1])
+
+
+def _chart_bars(figure):
+    """(value text, [(x, width, classes)], zero) for every bar of an HTML chart."""
+    for bar in figure.find_all("span", cls="mb-hstapel"):
+        track = bar.find("svg", cls="mb-spar")
+        line = track.find("line", cls="mb-nollinje")
+        yield (bar.find("span", cls="mb-hstapel-varde").text(),
+               [(_percent(r.attrs["x"]), _percent(r.attrs["width"]), r.classes) for r in track.find_all("rect")],
+               _percent(line.attrs["x1"]) if line else 0.0)
+
+
+def test_money_charts_print_every_value_and_draw_costs_left_of_zero(built_site, content):
+    """The socio-economic chart and Vem betalar – vem vinner: each bar has its
+    amount in text, and a cost reads as one without its colour: a minus sign
+    in the text and a bar left of the zero line."""
+    pages = [built_site / "vem-betalar" / "index.html", *sorted((built_site / "forbund").glob("*/vem-betalar/index.html"))]
+    pages += [built_site / "projekt" / slug / "index.html" for slug, meta in sorted(content["projekt"].items())
+              if (meta.get("resultat") or {}).get("socioekonomi")]
+    costs = bars = 0
+    for page in pages:  # a förbund without calculations has no chart
+        for figure in (f for f in parse_html(page).find_all("figure") if {"mb-balans", "mb-staplar"} & set(f.classes)):
+            for text, rects, zero in _chart_bars(figure):
+                bars += 1
+                assert re.search(r"\d", text) or text == "ingen vinstpost", (page, text)
+                assert len(rects) == (0 if text == "ingen vinstpost" else 1), (page, text)
+                for x, width, classes in rects:
+                    assert 0 <= x and x + width <= 100.01, (page, text)
+                    if "−" in text:
+                        costs += 1
+                        assert x + width <= zero + 0.01 and "mb-kostnad" in classes, (page, text)
+                    else:
+                        assert x >= zero - 0.01 and "mb-kostnad" not in classes, (page, text)
+    assert bars and costs, "ingen kostnad ritades: exempelbanken ska ha en negativ post"
+
+
+def test_socio_chart_shows_the_tables_amounts(built_site, content):
+    for slug, meta in content["projekt"].items():
+        s = (meta.get("resultat") or {}).get("socioekonomi")
+        if not s:
+            continue
+        figure = _page(built_site, f"projekt/{slug}").find("figure", cls="mb-staplar")
+        texts = [text for text, _, _ in _chart_bars(figure)]
+        assert [_number(t.removesuffix(" (kostnad)")) for t in texts] == list(s["utfall_kr"].values()), slug
+        assert [t.endswith("(kostnad)") for t in texts] == [v < 0 for v in s["utfall_kr"].values()], slug
+
+
 # --------------------------------------------------------------------------
 # 3. Over time
 
@@ -331,10 +381,12 @@ def test_projects_per_start_year_and_degree(built_site, content):
     assert seen == expected
     foot = [x.text() for x in _cells(_rows(table, "tfoot")[0])]
     assert int(foot[5]) == len(content["projekt"])
-    # The chart carries the same numbers in its text.
-    desc = doc.find("desc", id="ar-d").text()
+    # The chart carries the same numbers in its text, one bar per year.
+    bars = {li.find("span", cls="mb-hstapel-namn").text(): li.find("span", cls="mb-hstapel-varde").text()
+            for li in doc.find("figure", id="ar-diagram").find_all("li")}
+    assert list(bars) == [str(y) for y in expected]
     for y, row in expected.items():
-        assert f"{y}: {row[4]} projekt" in desc
+        assert bars[str(y)].startswith(f"{row[4]} projekt")
 
 
 def test_systemfel_observations_per_year(built_site, content):
@@ -460,8 +512,11 @@ def test_index_filters_are_shareable(browser, site_server, built_site, content):
     assert odd["visible"] == order and odd["values"]["malgrupp"] == ""
 
 
-SMALLEST_TEXT = """() => Math.min(...[...document.querySelectorAll('svg.mb-balans text, svg.mb-ar-diagram text')]
-    .map(t => parseFloat(getComputedStyle(t).fontSize) * t.getScreenCTM().a))"""
+# The charts are HTML: every element of theirs that holds text, at its computed size.
+SMALLEST_TEXT = """() => Math.min(...[...document.querySelectorAll('.mb-balans *, .mb-ar-diagram *')]
+    .filter(el => !el.closest('svg') && el.getClientRects().length
+                  && [...el.childNodes].some(n => n.nodeType === 3 && n.textContent.trim()))
+    .map(el => parseFloat(getComputedStyle(el).fontSize)))"""
 
 
 @pytest.mark.browser

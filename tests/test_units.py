@@ -372,26 +372,66 @@ def test_pyramid_small_counts_stay_visible_and_empty_counts_do_not_divide_by_zer
     assert [(b.value, b.width, b.x) for b in empty["bars"]] == [(0, 0, 280)] * 4
 
 
-def test_diverging_geometry_with_gains_and_costs():
+def test_diverging_bars_share_one_scale_around_zero():
     chart = charts.diverging([("Kommun", 300), ("Region", -100), ("Staten", 0)])
-    # 640 wide, 150 for labels, 110 for a value on each side: a plot of 270,
-    # the zero line in its middle, and 300 kr filling one half (135).
-    assert chart["zero"] == 150 + 110 + 135
-    assert (chart["width"], chart["height"], chart["row"], chart["label_width"]) == (640, 16 + 3 * 30, 30, 150)
-    assert [(b.label, b.value, b.y) for b in chart["bars"]] == [("Kommun", 300, 8), ("Region", -100, 38),
-                                                                 ("Staten", 0, 68)]
-    # Widths at 135/300 per krona; a cost ends at the zero line.
-    assert [(b.x, b.width) for b in chart["bars"]] == [(395, pytest.approx(135)), (pytest.approx(350),
-                                                       pytest.approx(45)), (395, 0)]
+    # 100 kr of costs and 300 kr of gains fill the track: zero at 25 %, 1 kr = 0.25 %.
+    assert chart["zero"] == 25
+    assert [(b.label, b.value, b.x, b.width) for b in chart["bars"]] == [
+        ("Kommun", 300, 25, 75), ("Region", -100, 0, 25), ("Staten", 0, 25, 0)]
 
 
-def test_diverging_geometry_with_gains_only():
-    chart = charts.diverging([("A", 50), ("B", 200)])
-    # No costs: the zero line at the labels, a plot of 640 - 150 - 110 = 380.
-    assert chart["zero"] == 150
-    assert [(b.x, b.width) for b in chart["bars"]] == [(150, pytest.approx(95)), (150, pytest.approx(380))]
+def test_diverging_bars_with_gains_only_start_at_the_left_edge():
+    chart = charts.diverging([("A", 50), ("B", 200), ("C", 1)])
+    assert chart["zero"] == 0
+    # A krona in 200 would be 0.5 % anyway; 1 in 200 000 would vanish, and stays a sliver.
+    assert [(b.x, b.width) for b in chart["bars"]] == [(0, 25), (0, 100), (0, 0.5)]
+    tiny = charts.diverging([("A", 1), ("B", 200_000)])
+    assert tiny["bars"][0].width == charts.MIN_WIDTH
     empty = charts.diverging([])
-    assert empty["bars"] == [] and empty["height"] == 16
+    assert empty == {"bars": [], "zero": 0}
+
+
+def test_diverging_bars_stay_on_the_track():
+    chart = charts.diverging([("A", -1), ("B", 3), ("C", -2)])
+    for bar in chart["bars"]:
+        assert 0 <= bar.x and bar.x + bar.width <= 100 + 1e-9
+        assert (bar.x + bar.width <= chart["zero"] + 1e-9) if bar.value < 0 else bar.x == chart["zero"]
+    assert chart["zero"] == pytest.approx(40)  # 2 of 5 left of zero
+
+
+def test_balance_bars_compare_across_actors():
+    chart = charts.balance([
+        ("Kommun", 600, 200, "vinst 600 kr", "betalat 200 kr", "netto +400 kr"),
+        ("Region", -200, 300, "vinst −200 kr", "betalat 300 kr", "netto −500 kr"),
+        ("ESF", None, 100, "ingen vinstpost", "betalat 100 kr", "netto −100 kr"),
+    ])
+    # The largest cost (200) and the largest gain or payment (600) share the track.
+    assert chart["zero"] == 25
+    kommun, region, esf = chart["rows"]
+    assert (kommun.vinst.x, kommun.vinst.width, kommun.betalat.x, kommun.betalat.width) == (25, 75, 25, 25)
+    assert (region.vinst.x, region.vinst.width) == (0, 25)  # a cost ends at the zero line
+    assert region.betalat.width == pytest.approx(37.5)
+    assert esf.vinst is None and esf.betalat.width == pytest.approx(12.5)
+    assert (kommun.label, kommun.netto_text, kommun.vinst_text, kommun.betalat_text) == (
+        "Kommun", "netto +400 kr", "vinst 600 kr", "betalat 200 kr")
+
+
+def test_balance_without_costs_or_amounts():
+    chart = charts.balance([("Kommun", 0, 0, "vinst 0 kr", "betalat 0 kr", "netto 0 kr")])
+    row = chart["rows"][0]
+    assert chart["zero"] == 0 and (row.vinst.width, row.betalat.width) == (0, 0)
+    assert charts.balance([]) == {"rows": [], "zero": 0}
+
+
+def test_year_bars_lay_segments_end_to_end():
+    chart = charts.year_bars([(2020, [(0, 1), (1, 0), (2, 3)], "4 projekt"), (2021, [(3, 8)], "8 projekt"),
+                              (2022, [], "0 projekt")])
+    first, second, empty = chart["rows"]
+    # The longest bar (8) fills the track: 1 = 12.5 %; an empty grade leaves no segment.
+    assert [(s.grad, s.value, s.x, s.width) for s in first.segments] == [(0, 1, 0, 12.5), (2, 3, 12.5, 37.5)]
+    assert [(s.x, s.width) for s in second.segments] == [(0, 100)]
+    assert empty.segments == [] and (empty.år, empty.text) == (2022, "0 projekt")
+    assert charts.year_bars([]) == {"rows": []}
 
 
 # --------------------------------------------------------------------------

@@ -1,5 +1,14 @@
-"""Geometry for the build-time SVG charts. The templates draw; this module
-only computes positions, so the arithmetic is testable on its own."""
+"""Geometry for the build-time charts. The templates draw; this module
+only computes positions, so the arithmetic is testable on its own.
+
+The pyramid is one SVG picture that scales to its column. The bar charts of
+the decision-makers' pages (the socio-economic chart of a project, Vem
+betalar – vem vinner, Utveckling över tid) are HTML: their labels and values
+are text on the page, so they wrap and keep their size on a phone, and each
+bar is an SVG rectangle on a track as wide as its column. Its left edge and
+width are per cent of that track (SVG's ``x`` and ``width`` take
+percentages), so the page needs no ``style`` attribute and the bars print
+as drawn."""
 
 from __future__ import annotations
 
@@ -41,77 +50,74 @@ def pyramid(counts: dict[int, int], labels: dict[int, str] | None = None, width:
     return {"bars": bars, "width": width, "height": 20 + len(degrees) * row, "row": row}
 
 
-def diverging(values: list[tuple[str, int]], width: float = 640, row: float = 30, label_width: float = 150,
-              value_room: float = 110) -> dict:
-    """Horizontal bars around a zero line for gains (+) and costs (−) per actor."""
-    largest = max((abs(v) for _, v in values), default=0) or 1
-    # Leave room on both sides for the value printed beside each bar.
-    plot = width - label_width - value_room * (2 if any(v < 0 for _, v in values) else 1)
-    has_negative = any(v < 0 for _, v in values)
-    zero = label_width + (value_room + plot / 2 if has_negative else 0)
-    scale = (plot / 2 if has_negative else plot) / largest
-    bars = []
-    for index, (label, value) in enumerate(values):
-        bar_width = abs(value) * scale
-        x = zero if value >= 0 else zero - bar_width
-        bars.append(Bar(label, value, x, bar_width, 8 + index * row, ""))
-    return {"bars": bars, "width": width, "height": 16 + len(values) * row, "zero": zero, "row": row,
-            "label_width": label_width}
-
-
 # --------------------------------------------------------------------------
-# Charts drawn at their own size in pixels (no viewBox): their text is
-# 13 px on every screen and on paper, and a narrow screen scrolls the chart
-# (``.mb-diagram-rulla``) instead of shrinking its text.
+# HTML bar charts: every bar on a track of 0–100 %.
 
-CHAR_PX = 7.4  # a generous average width of a 13 px character of the system font
+MIN_WIDTH = 0.5  # per cent: a value that is not zero stays visible as a sliver
 
 
-def text_px(text: str) -> float:
-    return len(text) * CHAR_PX
+@dataclass
+class Span:
+    """One bar on its track: left edge and width in per cent of the track."""
+    label: str
+    value: int
+    x: float
+    width: float
+
+
+def _scale(values: list[int]) -> tuple[float, float]:
+    """(zero, per unit): where zero lies on the track, in per cent, and how
+    many per cent one unit is. Values of both signs share one scale, so the
+    longest gain and the longest cost fill the track between them."""
+    negative = max([-v for v in values if v < 0], default=0)
+    positive = max([v for v in values if v > 0], default=0)
+    per_unit = 100 / ((negative + positive) or 1)
+    return round(negative * per_unit, 2), per_unit
+
+
+def _span(label: str, value: int, zero: float, per_unit: float) -> Span:
+    """A gain runs right of zero, a cost left of it, both within the track."""
+    width = max(abs(value) * per_unit, MIN_WIDTH) if value else 0.0
+    if value >= 0:
+        return Span(label, value, zero, round(min(width, 100 - zero), 2))
+    x = round(max(zero - width, 0.0), 2)
+    return Span(label, value, x, round(zero - x, 2))
+
+
+def diverging(values: list[tuple[str, int]]) -> dict:
+    """Gains (+) and costs (−) per actor around one zero line.
+
+    ``zero`` is 0 when nothing is a cost: the gains then use the whole track.
+    """
+    zero, per_unit = _scale([v for _, v in values])
+    return {"bars": [_span(label, value, zero, per_unit) for label, value in values], "zero": zero}
 
 
 @dataclass
 class BalanceRow:
     label: str
-    netto_text: str  # "netto +4 200 000 kr", under the label
-    y: float  # top of the row's first bar
-    vinst: "Bar | None"  # None for a payer with no utfall of its own (ESF, ej fördelat)
-    betalat: Bar
-    vinst_text_x: float = 0  # where each bar's value is written: right of the bar or of zero
-    betalat_text_x: float = 0
+    netto_text: str  # "netto +4 200 000 kr", beside the label
+    vinst: Span | None  # None for a payer with no utfall of its own (ESF, ej fördelat)
+    vinst_text: str  # "vinst 1 200 000 kr", or "ingen vinstpost"
+    betalat: Span
+    betalat_text: str
 
 
-def balance(rows: list[tuple[str, int | None, int, str, str, str]], plot: float = 300, bar: float = 16,
-            gap: float = 4, group_gap: float = 18) -> dict:
-    """Gains and payments per actor as grouped bars on one zero line.
+def balance(rows: list[tuple[str, int | None, int, str, str, str]]) -> dict:
+    """Gains and payments per actor as pairs of bars on one scale.
 
-    ``rows``: (label, vinst or None, betalat, vinst text, betalat text, netto text)
-    in kronor. Both bars of an actor start at zero, so their lengths compare
-    directly; a negative vinst (a cost the calculation books on the actor)
-    runs left of zero. Every bar carries its value as text.
+    ``rows``: (label, vinst or None, betalat, vinst text, betalat text, netto
+    text) in kronor. Both bars of an actor start at zero, so their lengths
+    compare directly; a negative vinst (a cost the calculation books on the
+    actor) runs left of zero. Every bar carries its value as text.
     """
-    label_width = max([text_px(r[0]) for r in rows] + [text_px(r[5]) for r in rows] + [90]) + 16
-    value_room = max([text_px(r[3]) for r in rows] + [text_px(r[4]) for r in rows] + [60]) + 14
-    negative = max([-(r[1] or 0) for r in rows] + [0])
-    positive = max([r[1] or 0 for r in rows] + [r[2] for r in rows] + [1])
-    scale = plot / (negative + positive)
-    zero = label_width + negative * scale
-    top, group = 34, 2 * bar + gap + group_gap
+    zero, per_unit = _scale([v for _, v, _, _, _, _ in rows if v is not None] + [b for _, _, b, _, _, _ in rows])
     out = []
-    for index, (label, vinst, betalat, vinst_text, betalat_text, netto_text) in enumerate(rows):
-        y = top + index * group
-        gain = None
-        if vinst is not None:
-            width = abs(vinst) * scale
-            gain = Bar(label, vinst, zero if vinst >= 0 else zero - width, width, y, vinst_text)
-        paid = Bar(label, betalat, zero, betalat * scale, y + bar + gap, betalat_text)
-        out.append(BalanceRow(label, netto_text, y, gain, paid,
-                              vinst_text_x=(max(gain.x + gain.width, zero) if gain else zero) + 6,
-                              betalat_text_x=paid.x + paid.width + 6))
-    width = label_width + plot + value_room
-    return {"rows": out, "width": round(width), "height": round(top + len(rows) * group), "zero": zero,
-            "bar": bar, "label_width": label_width, "top": top}
+    for label, vinst, betalat, vinst_text, betalat_text, netto_text in rows:
+        gain = None if vinst is None else _span(label, vinst, zero, per_unit)
+        out.append(BalanceRow(label, netto_text, gain, vinst_text, _span(label, betalat, zero, per_unit),
+                              betalat_text))
+    return {"rows": out, "zero": zero}
 
 
 @dataclass
@@ -125,29 +131,23 @@ class Segment:
 @dataclass
 class YearBar:
     år: int
-    y: float
-    segments: list
-    end: float  # where the bar (and so its text) ends
+    segments: list[Segment]
     text: str
 
 
-def year_bars(rows: list[tuple[int, list[tuple[int, int]], str]], plot: float = 300, bar: float = 18,
-              gap: float = 8) -> dict:
-    """Horizontal bars, one per year, each made of segments (grad, count)
-    laid end to end; every bar's numbers are in its text."""
-    label_width = 56
+def year_bars(rows: list[tuple[int, list[tuple[int, int]], str]]) -> dict:
+    """One bar per year, made of segments (grad, count) laid end to end from
+    the left; the longest bar fills the track. Every bar's numbers are in its
+    text."""
     largest = max((sum(v for _, v in segs) for _, segs, _ in rows), default=0) or 1
-    scale = plot / largest
-    value_room = max([text_px(t) for _, _, t in rows] + [60]) + 14
+    per_unit = 100 / largest
     out = []
-    for index, (år, segs, text) in enumerate(rows):
-        y = 8 + index * (bar + gap)
-        x = label_width
-        segments = []
+    for år, segs, text in rows:
+        segments, total = [], 0
         for grad, value in segs:
             if value:
-                segments.append(Segment(grad, value, x, value * scale))
-                x += value * scale
-        out.append(YearBar(år, y, segments, x, text))
-    return {"rows": out, "width": round(label_width + plot + value_room),
-            "height": round(16 + len(rows) * (bar + gap)), "bar": bar, "label_width": label_width}
+                x = round(total * per_unit, 2)
+                segments.append(Segment(grad, value, x, round(min(value * per_unit, 100 - x), 2)))
+                total += value
+        out.append(YearBar(år, segments, text))
+    return {"rows": out}
