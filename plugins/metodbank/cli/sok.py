@@ -19,10 +19,6 @@ import re
 import sys
 from pathlib import Path
 
-from ..search.errors import SearchError
-from ..search.fresh import ensure_index
-from ..search.query import search
-from ..search.snippets import render
 from ..settings import Settings, bank_settings, config_file_for, find_root, is_bank_root, read_settings
 from ..vokabular import GRAD_LABELS
 from .common import EXIT_OK, EXIT_USAGE, UsageError
@@ -95,6 +91,12 @@ def _positive(text: str) -> int:
 
 
 def run(args) -> int:
+    # Whoosh is imported only here: `metodbank kontrollera` (the pre-commit
+    # path) would otherwise pay 0.4 s for a search it never runs.
+    from ..search.errors import SearchError
+    from ..search.fresh import ensure_index
+    from ..search.query import search
+
     # root: the content folder (``innehall``), where the site build keeps its index too.
     settings, root = _bank_settings(args)
     if args.index:
@@ -185,6 +187,8 @@ def _say(message: str) -> None:
 
 
 def _print_hits(hits, root: Path | None, site_url: str, tty: bool) -> None:
+    from ..search.snippets import render
+
     bold, plain = ("\033[1m", "\033[0m") if tty else ("", "")
     mark = ("\033[1m", "\033[0m") if tty else ("«", "»")
     if not hits:
