@@ -91,11 +91,9 @@ def _positive(text: str) -> int:
 
 
 def run(args) -> int:
-    # Whoosh is imported only here: `metodbank kontrollera` (the pre-commit
-    # path) would otherwise pay 0.4 s for a search it never runs.
-    from ..search.errors import SearchError
-    from ..search.fresh import ensure_index
-    from ..search.query import search
+    # Whoosh loads here: `metodbank kontrollera` (the pre-commit path)
+    # would otherwise pay 0.4 s of start-up for a search it never runs.
+    from ..search import errors, fresh, query
 
     # root: the content folder (``innehall``), where the site build keeps its index too.
     settings, root = _bank_settings(args)
@@ -108,7 +106,7 @@ def run(args) -> int:
     # An explicit --index without --bank is read as it is (an index copied
     # from elsewhere); otherwise it is built or refreshed first, under .cache/.
     if root is not None and not (args.index and not args.bank):
-        stats, bank = ensure_index(root, index_dir, settings.config_file, rebuild=args.rebuild, vocab=settings.vocab)
+        stats, bank = fresh.ensure_index(root, index_dir, settings.config_file, rebuild=args.rebuild, vocab=settings.vocab)
         if stats is not None and stats.written:
             _say(stats.summary())
         if bank is not None and not bank.ok:
@@ -118,8 +116,8 @@ def run(args) -> int:
                if name.startswith("filter_") and values}
     text = " ".join(args.fråga)
     try:
-        hits = search(index_dir, text, filters, limit=args.limit)
-    except SearchError as exc:
+        hits = query.search(index_dir, text, filters, limit=args.limit)
+    except errors.SearchError as exc:
         _say(f"metodbank sök: {exc.message}")
         return EXIT_USAGE
     site_url = settings.site_url if settings is not None else ""
@@ -187,6 +185,7 @@ def _say(message: str) -> None:
 
 
 def _print_hits(hits, root: Path | None, site_url: str, tty: bool) -> None:
+    # Loaded with the search, not at start-up (see run).
     from ..search.snippets import render
 
     bold, plain = ("\033[1m", "\033[0m") if tty else ("", "")
