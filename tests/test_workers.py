@@ -56,3 +56,18 @@ def test_a_pool_that_stopped_leaves_the_bodies_to_this_process(derived):
     pool = worker_pool.start([(body.start_worker, (derived.bank.root, derived.bank.content_paths()))], workers=1)
     pool.shutdown()
     assert _pages(derived, pool) == here
+
+
+def test_no_workers_when_the_main_script_cannot_be_imported_again():
+    """A spawned worker imports the main script by its path: a build run
+    from stdin (``python -``) has none, so it works without workers instead
+    of printing a traceback per worker."""
+    import subprocess
+    import sys
+
+    script = ("from metodbank import worker_pool\n"
+              "pool = worker_pool.start([])\n"
+              "print('ingen pool' if pool is None else 'pool')\n")
+    done = subprocess.run([sys.executable, "-"], input=script, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0 and done.stdout.strip() == "ingen pool", done.stderr
+    assert "Traceback" not in done.stderr

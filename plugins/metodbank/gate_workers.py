@@ -10,7 +10,9 @@ projects, while the machine's other cores sat idle. So:
 - after the build, the gate hashes every file as before and reads only
   what no worker has read with the same bytes, split over all workers.
 
-The result is the same as one process reading everything: a page read
+A worker also stores the page in the page cache when the build asks it
+to (it holds the page's bytes already). The result is the same as one
+process reading everything: a page read
 early is matched by the digest of its path and bytes (the digest the gate's
 clean-file cache uses), so a page changed after it was handed over, by
 another plugin say, is simply read again. If worker processes cannot be
@@ -25,6 +27,7 @@ from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 from . import publish_gate
+from .files import write_atomic
 from .publish_gate import Finding, Sources
 
 #: Pages sent to a worker at a time: large enough that the hand-over costs
@@ -66,15 +69,19 @@ class GateWorkers:
         return _start_worker, (bank_root, docs_dir, config_file)
 
     # -- while the engine renders ------------------------------------------------
-    def page(self, published: str, html: str) -> None:
+    def page(self, published: str, html: str, keep: Path | None = None) -> bool:
+        """Hand over a finished page; ``keep``: where the page cache stores it,
+        written by the worker after reading (the bytes are there already).
+        False when the page was not handed over (the caller writes ``keep``)."""
         if self._pool is None:
-            return  # read at the end, like every other file
+            return False  # read at the end, like every other file
         digest, data = page_digest(published, html)
         if digest in self.known:
-            return
-        self._batch.append((published, digest, data))
+            return False
+        self._batch.append((published, digest, data, str(keep) if keep is not None else None))
         if len(self._batch) >= BATCH_PAGES:
             self._send()
+        return True
 
     def _send(self) -> None:
         batch, self._batch = self._batch, []
@@ -126,12 +133,14 @@ def _start_worker(bank_root, docs_dir, config_file) -> None:
     _sources = Sources(bank_root, docs_dir, config_file)
 
 
-def _read_pages(batch: list[tuple[str, str, bytes]]) -> dict[str, list[Finding]]:
+def _read_pages(batch: list[tuple[str, str, bytes, str | None]]) -> dict[str, list[Finding]]:
     read = {}
-    for published, digest, data in batch:
+    for published, digest, data, keep in batch:
         found = publish_gate.read_bytes(data, Path(published).suffix.lower(), published, _sources)
         if found is not None:  # else read from the file at the end
             read[digest] = found
+        if keep is not None:
+            write_atomic(Path(keep), data)
     return read
 
 

@@ -50,6 +50,12 @@ class PageCache:
         write_atomic(self._path(key), html)
         self.used.add(key)
 
+    def place(self, key: str) -> Path:
+        """Where ``key``'s page goes, for a writer elsewhere (a worker process,
+        which writes it whole); the page counts as used by this build."""
+        self.used.add(key)
+        return self._path(key)
+
     def prune(self) -> int:
         """Remove the pages this build did not use; returns how many."""
         removed = 0

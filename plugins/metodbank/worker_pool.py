@@ -15,6 +15,7 @@ it receives carry only their own data.
 from __future__ import annotations
 
 import os
+import sys
 from concurrent.futures import ProcessPoolExecutor
 from multiprocessing import get_context
 from typing import Callable
@@ -32,6 +33,12 @@ def start(setups: list[tuple[Callable, tuple]], workers: int | None = None) -> P
     """A pool whose workers first run every ``setup(*args)``; None when
     processes cannot be started here (the caller then works in-process).
     Workers start on the first task, not now."""
+    main = sys.modules.get("__main__")
+    main_file = getattr(main, "__file__", None)
+    if main_file and getattr(main, "__spec__", None) is None and not os.path.isfile(main_file):
+        # A spawned worker imports the main script again by its path; one
+        # read from stdin has none, and every worker would die at start.
+        return None
     try:
         return ProcessPoolExecutor(max_workers=workers or worker_count(), mp_context=get_context("spawn"),
                                    initializer=_run_setups, initargs=(setups,))
