@@ -92,6 +92,8 @@ class SiteOptions:
     search_bundles: list = field(default_factory=lambda: ["pagefind/"])
     # Where rendered bodies are kept between builds (None: not kept).
     cache_dir: Path | None = None
+    # The reports link their PDF (made after the build by report_pdf.py).
+    rapport_pdf: bool = False
 
 
 @functools.lru_cache(maxsize=1)
