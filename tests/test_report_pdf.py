@@ -291,3 +291,24 @@ def test_without_pango_the_message_is_swedish(monkeypatch):
     message = caught.value.message
     assert "Pango saknas" in message and "libpango-1.0-0 libpangoft2-1.0-0" in message
     assert "rapport_pdf: false" in message
+
+
+def test_two_processes_make_what_one_makes(hostile_site, tmp_path):
+    (hostile_site / "rapport" / "andra").mkdir()
+    (hostile_site / "rapport" / "andra" / "index.html").write_text(HOSTILE.replace("Rapport", "Andra"), "utf-8")
+    jobs = [report_pdf.Job(f"rapport/{name}/index.html", f"rapport/{name}/rapport.pdf") for name in ("sida", "andra")]
+    made = {}
+    for workers in (1, 2):
+        summary = report_pdf.make_pdfs(hostile_site, jobs, tmp_path / f"cache-{workers}", workers=workers)
+        assert summary.rendered == 2
+        made[workers] = [(hostile_site / job.pdf).read_bytes() for job in jobs]
+    assert made[1] == made[2]
+
+
+def test_a_cache_that_cannot_be_written_is_a_swedish_error(hostile_site, tmp_path):
+    blocker = tmp_path / "cache"
+    blocker.write_text("", "utf-8")  # a file where the cache folder should be
+    jobs = [report_pdf.Job("rapport/sida/index.html", "rapport/sida/rapport.pdf")]
+    with pytest.raises(report_pdf.PdfError) as caught:
+        report_pdf.make_pdfs(hostile_site, jobs, blocker, workers=1)
+    assert caught.value.message.startswith("rapporternas PDF:er kan inte skrivas: en del av sökvägen är en fil")

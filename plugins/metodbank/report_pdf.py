@@ -215,7 +215,14 @@ def make_pdfs(site_dir: Path, jobs: list[Job], cache_dir: Path, site_url: str = 
               workers: int | None = None) -> Summary:
     """Write every job's PDF into ``site_dir`` and its size into its page.
     Raises :class:`PdfError`."""
-    site_dir = Path(site_dir)
+    try:
+        return _make_pdfs(Path(site_dir), jobs, Path(cache_dir), site_url, workers)
+    except OSError as exc:
+        where = f" ({exc.filename})" if exc.filename else ""
+        raise PdfError(f"rapporternas PDF:er kan inte skrivas: {os_error(exc)}{where}") from None
+
+
+def _make_pdfs(site_dir: Path, jobs: list[Job], cache_dir: Path, site_url: str, workers: int | None) -> Summary:
     summary = Summary()
     if not jobs:
         return summary
