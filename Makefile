@@ -71,6 +71,7 @@ check: $(RUNTIME_STAMP)
 	$(BIN)/metodbank kontrollera
 
 site: $(RUNTIME_STAMP)
+	@sh scripts/ensure-chromium.sh pango
 	$(BIN)/metodbank kontrollera
 	$(BIN)/mkdocs build --strict
 	@echo
@@ -79,8 +80,10 @@ site: $(RUNTIME_STAMP)
 serve: $(RUNTIME_STAMP)
 	$(BIN)/mkdocs serve
 
+# Debian's Chromium for the browser tests and Pango for the report PDFs
+# (WeasyPrint), installed when missing and we are root.
 chromium:
-	@sh scripts/ensure-chromium.sh
+	@sh scripts/ensure-chromium.sh chromium pango
 
 test: $(TEST_STAMP) $(ACTIONLINT_STAMP) $(PD_STAMP) chromium
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

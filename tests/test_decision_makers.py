@@ -32,6 +32,11 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from site_helpers import forbund_names, normalise_forbund, parse_html, slug_from_href
+from systemfel_helpers import decisions as _decisions
+from systemfel_helpers import observations as _observations
+from systemfel_helpers import people as _people
+from systemfel_helpers import people_text as _people_text
+from systemfel_helpers import report_date as _report_date
 
 SERIOUS = {"serious", "critical"}
 LAW = {"forsakringskassan": Fraction(1, 2), "region": Fraction(1, 4), "kommun": Fraction(1, 4)}
@@ -65,46 +70,6 @@ def _year(value) -> int:
     if isinstance(value, (dt.date, dt.datetime)):
         return value.year
     return int(str(value)[:4])
-
-
-def _datum(value) -> tuple:
-    """A content date as (first day, precision), the reports' order."""
-    if isinstance(value, dt.date):
-        return (value, 2), str(value)
-    text = str(value)
-    parts = [int(p) for p in text.split("-")]
-    first = dt.date(parts[0], parts[1] if len(parts) > 1 else 1, parts[2] if len(parts) > 2 else 1)
-    return (first, len(parts) - 1), text
-
-
-def _observations(content, slug: str) -> list[tuple[str, dict]]:
-    return [(p, o) for p, meta in sorted(content["projekt"].items())
-            for o in meta.get("systemfel") or [] if o["id"] == slug]
-
-
-def _decisions(content, slug: str) -> list[tuple[str, dict]]:
-    """Decisions linked by beslut[].systemfel, else by the project's observations."""
-    found = []
-    for p, meta in sorted(content["projekt"].items()):
-        observed = {o["id"] for o in meta.get("systemfel") or []}
-        for b in meta["framgång"].get("beslut") or []:
-            if slug in (b.get("systemfel") or observed):
-                found.append((p, b))
-    return found
-
-
-def _people(content, slug: str) -> tuple[int | None, int, int]:
-    """(Σ antal_berörda or None, observations giving a number, observations)."""
-    numbers = [o["antal_berörda"] for _, o in _observations(content, slug) if o.get("antal_berörda") is not None]
-    return (sum(numbers) if numbers else None), len(numbers), len(_observations(content, slug))
-
-
-def _people_text(content, slug: str) -> str:
-    total, given, n = _people(content, slug)
-    if total is None:
-        return "uppgift saknas"
-    text = f"{total:,}".replace(",", "\u00a0")
-    return text if given == n else f"{text} (enligt {given} av {n} observationer)"
 
 
 # --------------------------------------------------------------------------
@@ -409,21 +374,6 @@ def test_systemfel_observations_per_year(built_site, content):
 
 # --------------------------------------------------------------------------
 # 4. The reports
-
-def _report_date(content, slugs) -> str:
-    dates = []
-    for slug in slugs:
-        for h in content["systemfel"][slug].get("historik") or []:
-            dates.append(_datum(h["datum"]))
-        for _, b in _decisions(content, slug):
-            dates.append(_datum(b["år"]))
-        for p in {p for p, _ in _observations(content, slug)}:
-            meta = content["projekt"][p]
-            value = meta.get("uppdaterad") or meta["framgång"].get("bedömd")
-            if value is not None:
-                dates.append(_datum(value))
-    return max(dates)[1]
-
 
 @pytest.mark.parametrize("slug", ["svarte-petter", "stangd-fyrpartsstruktur"])
 def test_systemfel_report(built_site, content, slug):

@@ -10,7 +10,8 @@ sites is compared. The allowed differences:
 
 * every HTML page: the ``<meta name="generator">`` tag names the engine.
 
-Everything else must be byte for byte the same, including sitemap.xml and
+Everything else must be byte for byte the same, the report PDFs (made from
+each engine's own pages, two cold builds) included, and sitemap.xml and
 sitemap.xml.gz: they carry the build date (the gzip header's mtime, and
 ``<lastmod>`` when a site_url is set), so both builds get the same
 SOURCE_DATE_EPOCH, which both engines honour.
@@ -123,6 +124,9 @@ def test_both_engines_publish_every_page(sites):
                 page = site / folder / source.stem / "index.html"
                 assert page.is_file(), f"{name}: {folder}/{source.stem}/ byggdes inte"
         assert (site / "index.html").is_file() and (site / "pagefind" / "pagefind-entry.json").is_file(), name
+        # The report PDFs, made from each engine's pages: compared byte for byte below.
+        reports = 1 + len(list((REPO / "systemfel").glob("*.md")))
+        assert len(list(site.rglob("*.pdf"))) == reports, name
 
 
 def test_the_sites_are_identical_but_for_the_generator(sites):

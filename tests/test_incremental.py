@@ -3,11 +3,13 @@ publishes exactly what a build from nothing publishes, and renders only the
 pages whose inputs changed.
 
 For each kind of edit — a body, a title, a metod reference, a vocabulary
-label, another setting in mkdocs.yml, a theme template — a bank whose caches
-are warm is edited and rebuilt, the same edited bank is built again from
-nothing, and the two sites are compared byte for byte. Both builds get the
-same SOURCE_DATE_EPOCH (the sitemap's gzip header carries the build date).
-The page cache's own count of pages rendered again is checked too.
+label, another setting in mkdocs.yml, a theme template, the report PDFs
+switched off — a bank whose caches are warm is edited and rebuilt, the same
+edited bank is built again from nothing, and the two sites are compared byte
+for byte, the reports' PDFs included. Both builds get the same
+SOURCE_DATE_EPOCH (the sitemap's gzip header carries the build date). The
+page cache's own count of pages rendered again is checked too, and the PDF
+cache's: a PDF is made again only when its report page changed.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from pathlib import Path
 
 import pytest
 
-from repo_helpers import MKDOCS, copy_bank
+from repo_helpers import MKDOCS, REPO, copy_bank
 
 pytestmark = pytest.mark.build
 
@@ -29,14 +31,14 @@ SOURCE_DATE_EPOCH = "1767225600"  # any fixed time, the same for both builds
 TIMINGS = re.compile(r"^metodbank-tider: (.*)$", re.MULTILINE)
 
 
-def build(bank: Path, site: Path, counts: str = "sidcache") -> dict:
-    """Build ``bank`` into ``site``; returns a cache's counts (the page cache's by default)."""
+def build(bank: Path, site: Path, counts: str | None = "sidcache") -> dict:
+    """Build ``bank`` into ``site``; returns a cache's counts (the page cache's by default; None: all)."""
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1", SOURCE_DATE_EPOCH=SOURCE_DATE_EPOCH, METODBANK_TIMINGS="1")
     proc = subprocess.run([str(MKDOCS), "build", "--strict", "-f", str(bank / "mkdocs.yml"), "-d", str(site)],
                           cwd=bank, env=env, capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     report = json.loads(TIMINGS.search(proc.stderr).group(1))
-    return report["antal"][counts]
+    return report["antal"][counts] if counts else report["antal"]
 
 
 def differences(first: Path, second: Path) -> list[str]:
@@ -57,9 +59,18 @@ def warm_bank(tmp_path_factory) -> Path:
                       "utf-8")
     (bank / "overrides").mkdir()
     (bank / "overrides" / "main.html").write_text('{% extends "base.html" %}\n', "utf-8")
-    counts = build(bank, bank.parent / "site")
-    assert counts["träffar"] == 0 and counts["missar"] > 50
+    counts = build(bank, bank.parent / "site", counts=None)
+    assert counts["sidcache"]["träffar"] == 0 and counts["sidcache"]["missar"] > 50
+    assert counts["rapport_pdf"]["gjorda"] == REPORTS and counts["rapport_pdf"]["återanvända"] == 0
     return bank
+
+
+#: The example bank's report PDFs: the whole index and one per systemfel.
+REPORTS = 1 + len(list((REPO / "systemfel").glob("*.md")))
+
+
+def pdfs(site: Path) -> list[str]:
+    return sorted(p.relative_to(site).as_posix() for p in site.rglob("*.pdf"))
 
 
 def _replace(path: Path, old: str, new: str) -> None:
@@ -91,7 +102,11 @@ EDITS = {
     "mall": (lambda bank: (bank / "overrides" / "main.html").write_text(
         '{% extends "base.html" %}\n{% block extrahead %}<meta name="mb-test" content="1">{% endblock %}\n',
         "utf-8"), None),
+    "rapport_pdf av": (lambda bank: _replace(bank / "mkdocs.yml", "      rapport_pdf: true\n",
+                                             "      rapport_pdf: false\n"), None),
 }
+# The PDFs each edit may make again (None: any number): a body is on no report.
+PDFS_MADE = {"brödtext": 0, "rapport_pdf av": 0}
 
 
 @pytest.mark.parametrize("name", sorted(EDITS))
@@ -100,14 +115,24 @@ def test_a_warm_rebuild_publishes_what_a_cold_build_does(warm_bank, tmp_path, na
     warm = tmp_path / "varm"
     shutil.copytree(warm_bank, warm, symlinks=True)  # with its warm .cache
     edit(warm)
-    counts = build(warm, tmp_path / "site-varm")
+    everything = build(warm, tmp_path / "site-varm", counts=None)
+    counts = everything["sidcache"]
     cold = tmp_path / "kall"
     shutil.copytree(warm, cold, ignore=shutil.ignore_patterns(".cache"))
     build(cold, tmp_path / "site-kall")
     assert differences(tmp_path / "site-varm", tmp_path / "site-kall") == []
     if most is not None:
         assert counts["missar"] <= most, counts
-    assert counts["träffar"] > 0 or name in ("mkdocs.yml", "mall", "vokabuläretikett"), counts
+    assert counts["träffar"] > 0 or name in ("mkdocs.yml", "mall", "vokabuläretikett", "rapport_pdf av"), counts
+    # The comparison covered the PDFs (or, switched off, there are none and no page links one).
+    site = tmp_path / "site-varm"
+    if name == "rapport_pdf av":
+        assert pdfs(site) == [] and everything.get("rapport_pdf", {}) == {}
+        assert not [p for p in site.rglob("index.html") if "mb-pdf-rad" in p.read_text("utf-8")]
+    else:
+        assert len(pdfs(site)) == REPORTS
+    if name in PDFS_MADE:
+        assert everything.get("rapport_pdf", {}).get("gjorda", 0) == PDFS_MADE[name], everything
 
 
 def test_an_unchanged_rebuild_renders_nothing_again(warm_bank, tmp_path):
@@ -115,8 +140,10 @@ def test_an_unchanged_rebuild_renders_nothing_again(warm_bank, tmp_path):
     seed, so a key that depended on set order would never hit."""
     warm = tmp_path / "varm"
     shutil.copytree(warm_bank, warm, symlinks=True)
-    counts = build(warm, tmp_path / "site")
+    everything = build(warm, tmp_path / "site", counts=None)
+    counts = everything["sidcache"]
     assert counts["missar"] == 0 and counts["träffar"] > 50
+    assert everything["rapport_pdf"]["gjorda"] == 0 and everything["rapport_pdf"]["återanvända"] == REPORTS
     bodies = build(warm, tmp_path / "site-2", counts="brödtextcache")
     assert bodies["missar"] == 0 and bodies["träffar"] > 30
 

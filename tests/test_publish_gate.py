@@ -326,6 +326,8 @@ def test_build_stops_on_a_vocabulary_label(tmp_path):
     assert any(line.startswith(f"  {site}/pagefind/fragment/") and "(Pagefind, från mkdocs.yml)" in line
                for line in lines)
     assert NUMBER not in result.output
+    # The report PDFs are made after the gate, from what it passed: none here.
+    assert not list(site.rglob("*.pdf"))
     # The checker alone finds nothing: only the gate could stop this.
     from metodbank.bank import load_bank
     from metodbank.settings import read_settings

@@ -350,13 +350,13 @@ PLUGIN = "site_name: Test\nplugins:\n  - search\n  - metodbank:\n"
                              " och '- metodbank:'"),
     (PLUGIN.replace("  - metodbank:\n", "  - metodbank: [x]\n"),
      "mkdocs.yml:4: metodbank ska ha sina inställningar som 'namn: värde' på egna rader under sig (vokabular,"
-     " innehall, repo_url, sokdel_sidor), inte en lista"),
+     " innehall, repo_url, sokdel_sidor, rapport_pdf), inte en lista"),
     (PLUGIN + "    vokabular: {}\n",
      "mkdocs.yml:4: 'vokabular' står på samma nivå som 'metodbank' under plugins: dra in pluginets inställningar"
      " två mellanslag till under '- metodbank:'"),
     (PLUGIN + "      vokabulär: {}\n",
      "mkdocs.yml:5: metodbank har ingen inställning 'vokabulär'. Inställningarna är: vokabular, innehall, repo_url,"
-     " sokdel_sidor — menade du 'vokabular'?"),
+     " sokdel_sidor, rapport_pdf — menade du 'vokabular'?"),
     (PLUGIN + "      vokabular: [a, b]\n",
      "mkdocs.yml:5: vokabular ska vara vokabulärer med 'nyckel: Etikett'-par under sina namn (målgrupp:, parter:,"
      " kategori:, förbund:), inte en lista"),
@@ -388,6 +388,7 @@ PLUGIN = "site_name: Test\nplugins:\n  - search\n  - metodbank:\n"
     (PLUGIN + "      sokdel_sidor: 0\n",
      "mkdocs.yml:5: sokdel_sidor ska vara ett heltal, minst 1 (sidor per del av sökindexet)"),
     (PLUGIN + "      enabled: kanske\n", "mkdocs.yml:5: enabled ska vara true eller false"),
+    (PLUGIN + "      rapport_pdf: nej\n", "mkdocs.yml:5: rapport_pdf ska vara true eller false"),
     ("site_url: [x]\n", "mkdocs.yml:1: site_url ska vara en webbadress (text), inte en lista"),
     (PLUGIN + "  - metodbank\n", "mkdocs.yml:5: metodbank står två gånger under plugins: ta bort den ena"),
     ("a: " + "[" * 100_000 + "]" * 100_000 + "\n",

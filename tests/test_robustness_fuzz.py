@@ -246,8 +246,8 @@ vocabularies = st.lists(st.tuples(st.sampled_from(["målgrupp", "parter", "kateg
                                   st.one_of(vocab_entries.map(lambda pairs: "".join(
                                       f"\n          {k}: {v}" for k, v in pairs)), OPTION_VALUES)),
                         max_size=3).map(lambda pairs: "".join(f"\n        {k}: {v}" for k, v in pairs))
-options = st.lists(st.tuples(st.sampled_from(["vokabular", "innehall", "repo_url", "sokdel_sidor", "enabled", "<<",
-                                              "vokabulär", "x"]),
+options = st.lists(st.tuples(st.sampled_from(["vokabular", "innehall", "repo_url", "sokdel_sidor", "rapport_pdf",
+                                              "enabled", "<<", "vokabulär", "x"]),
                              st.one_of(OPTION_VALUES, vocabularies)), max_size=4).map(
     lambda pairs: "".join(f"      {k}: {v}\n" for k, v in pairs))
 configs = st.one_of(

@@ -38,7 +38,7 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
-from . import body, publish_gate, schema, worker_pool
+from . import body, publish_gate, report_pdf, reports, schema, worker_pool
 from .gate_workers import GateWorkers
 from .bank import FOLDERS, Bank, load_bank
 from .derive import Derived, derive
@@ -101,6 +101,7 @@ class BuildError(Exception):
 class FinishReport:
     timings: Timings
     pagefind: dict = field(default_factory=dict)
+    pdf: dict = field(default_factory=dict)  # the reports' PDFs (report_pdf.Summary.as_dict)
 
 
 def _version_salt() -> str:
@@ -156,6 +157,8 @@ class SiteBuild:
         self.clean_files: publish_gate.CleanFiles | None = None
         self.gate: GateWorkers | None = None
         self.workers = None  # the build's worker processes (worker_pool)
+        self.previewing = False
+        self.report_pdfs: list[report_pdf.Job] = []  # made in finish, after the publish gate
 
     # -- 1. before the engine renders -------------------------------------------
     def _lock(self) -> None:
@@ -183,7 +186,9 @@ class SiteBuild:
         banner listing every problem, and ``missing_pages`` (pages the nav
         names that the bank would generate) as stand-ins saying what to fix;
         the next save builds the real site again. ``mkdocs build`` never
-        takes this path."""
+        takes this path. A preview makes no PDFs: the whole index's report
+        alone takes seconds (half a minute at 1,000 projects) after a save."""
+        self.previewing = True
         try:
             return self.prepare(engine_pages)
         except ContentError as exc:
@@ -223,9 +228,13 @@ class SiteBuild:
             self.compound_terms = compound_terms(self.derived, cache_file=self.cache_dir / "sammansattningar.pickle")
         parts = pagefind_index.shard_count(len(bank.projekt) + len(bank.metoder) + len(bank.systemfel),
                                            max(1, self.settings.sokdel_sidor))
+        pdfs = self.settings.rapport_pdf and not self.previewing
         self.generator = Generator(self.derived, SiteOptions(repo_url=self.settings.repo_url, related=related_items,
                                                              search_bundles=pagefind_index.bundle_dirs(parts),
-                                                             cache_dir=self.cache_dir, workers=self.workers))
+                                                             cache_dir=self.cache_dir, rapport_pdf=pdfs,
+                                                             workers=self.workers))
+        self.report_pdfs = [report_pdf.Job(r.page, r.url + r.pdf_name, str(r.datum) if r.datum else None)
+                            for r in reports.all_reports(self.derived)] if pdfs else []
         with timings.phase("sidor", len(bank.projekt)):
             self.pages = {page.src_uri: page for page in self.generator.pages()}
         bodies = self.generator._bodies
@@ -369,8 +378,16 @@ class SiteBuild:
                 publish_gate.finish_check(site_dir, findings, self.clean_files)
             except publish_gate.PublishGateError as exc:
                 raise BuildError(exc.message) from None
+        if self.report_pdfs:
+            # From the pages the gate has just passed, reading only the site's files.
+            with self.timings.phase("rapport-pdf"):
+                try:
+                    report.pdf = report_pdf.make_pdfs(site_dir, self.report_pdfs, self.cache_dir,
+                                                      self.settings.site_url).as_dict()
+                except report_pdf.PdfError as exc:
+                    raise BuildError(exc.message) from None
         removed = self.page_cache.prune() if self.engine_digest is not None else 0
-        self.timings.counts.update(pagefind=report.pagefind,
+        self.timings.counts.update(pagefind=report.pagefind, rapport_pdf=report.pdf,
                                    sidcache=dict(träffar=self.page_cache.hits, missar=self.page_cache.misses,
                                                  borttagna=removed))
         self.timings.report()

@@ -27,6 +27,15 @@ What is read, one file at a time (only one file's text is held at once):
   :func:`_scan_file`) and each word comes from a fragment's text;
 
 Binary files (images, fonts, WebAssembly) are skipped.
+
+PDF files: the reports' PDFs (:mod:`metodbank.report_pdf`) are written
+after this scan, only once it has passed, from the report pages it has just
+read and from the site's own files (WeasyPrint reads nothing else), so they
+hold nothing it has not read; scanning them too would need a PDF parser
+(their text is in compressed streams, as glyph numbers) and cost seconds
+for nothing. A PDF put in ``docs/`` by hand is read like any other file: as
+bytes, which finds a number written in an uncompressed PDF but not text in
+compressed streams — a known limit.
 """
 
 from __future__ import annotations

@@ -57,6 +57,19 @@ class Report:
         stem = self.src_uri[: -len(".md")]
         return (stem[: -len("index")] if stem.endswith("/index") else stem + "/")
 
+    @property
+    def page(self) -> str:
+        """The built page, relative to the site (``systemfel/x/rapport/index.html``)."""
+        return self.url + "index.html"
+
+    @property
+    def pdf_name(self) -> str:
+        """The report's PDF, beside its page (:mod:`metodbank.report_pdf`),
+        named so that reports saved into one folder keep apart."""
+        if self.src_uri in (INDEX_REPORT, INDEX_REPORT_FALLBACK):
+            return "metodbanken-systemfelsindex.pdf"
+        return f"metodbanken-systemfel-{self.systemfel[0].systemfel.slug}.pdf"
+
 
 def report(facts: SystemfelFacts) -> Report:
     return Report(f"systemfel/{facts.systemfel.slug}/rapport.md", newest(dates(facts)), [facts])
@@ -73,3 +86,8 @@ def index_report_url(d: Derived) -> str:
 
 def index_report(d: Derived) -> Report:
     return Report(index_report_uri(d), newest(x for f in d.ranking for x in dates(f)), list(d.ranking))
+
+
+def all_reports(d: Derived) -> list[Report]:
+    """The whole index's report, then one per systemfel."""
+    return [index_report(d), *(report(facts) for facts in d.systemfel.values())]

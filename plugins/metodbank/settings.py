@@ -35,7 +35,7 @@ FOLDERS = tuple(KINDS)  # projekt, metoder, systemfel
 MAX_CONFIG_BYTES = 1_000_000
 # The plugin's options (see mkdocs_plugin/config.py), plus MkDocs' own
 # ``enabled``, which every plugin accepts.
-OPTIONS = ("vokabular", "innehall", "repo_url", "sokdel_sidor", "enabled")
+OPTIONS = ("vokabular", "innehall", "repo_url", "sokdel_sidor", "rapport_pdf", "enabled")
 DEFAULT_SOKDEL_SIDOR = 2000
 
 
@@ -72,6 +72,8 @@ class Settings:
     repo_url: str = ""
     site_url: str = ""  # with one trailing '/', or "" when not set
     sokdel_sidor: int = DEFAULT_SOKDEL_SIDOR
+    # The systemfel reports also as PDF files (report_pdf.py); off: no PDFs, no links to them.
+    rapport_pdf: bool = True
     config_file: Path | None = None
 
     @classmethod
@@ -96,6 +98,7 @@ def read_settings(config_file: Path | None, root: Path | None = None) -> Setting
     top = reader.compose()
     site_url = repo_url = ""
     sokdel_sidor = DEFAULT_SOKDEL_SIDOR
+    rapport_pdf = True
     vocab = Vocabularies()
     innehall = None
     options = reader.plugin_options(top)
@@ -106,6 +109,7 @@ def read_settings(config_file: Path | None, root: Path | None = None) -> Setting
         innehall_node = _get(options, "innehall")
         innehall = reader.text_value(innehall_node, "innehall", "en mapp")
         sokdel_sidor = reader.sokdel_sidor(_get(options, "sokdel_sidor"))
+        rapport_pdf = reader.switch(_get(options, "rapport_pdf"), "rapport_pdf", default=True)
         enabled = _get(options, "enabled")
         if enabled is not None and not isinstance(reader.construct(enabled), (bool, type(None))):
             raise reader.error(enabled, "enabled ska vara true eller false")
@@ -126,7 +130,7 @@ def read_settings(config_file: Path | None, root: Path | None = None) -> Setting
         folder = Path(root).resolve() if root is not None else base
     return Settings(vocab=vocab, innehall=folder, repo_url=repo_url,
                     site_url=site_url.strip().rstrip("/") + "/" if site_url.strip() else "",
-                    sokdel_sidor=sokdel_sidor, config_file=config_file)
+                    sokdel_sidor=sokdel_sidor, rapport_pdf=rapport_pdf, config_file=config_file)
 
 
 # --------------------------------------------------------------------------
@@ -393,13 +397,13 @@ class _Reader:
             return yaml.MappingNode("tag:yaml.org,2002:map", [], key.start_mark, key.end_mark)
         if not isinstance(options, yaml.MappingNode):
             raise self.error(options, "metodbank ska ha sina inställningar som 'namn: värde' på egna rader under"
-                                      f" sig ({', '.join(OPTIONS[:4])}), inte {self.kind(options)}")
+                                      f" sig ({', '.join(OPTIONS[:-1])}), inte {self.kind(options)}")
         self.flatten(options)
         for name_node, _value in options.value:
             name = name_node.value if isinstance(name_node, yaml.ScalarNode) else None
             if name not in OPTIONS:
                 raise self.error(name_node, f"metodbank har ingen inställning '{name}'. Inställningarna är:"
-                                            f" {', '.join(OPTIONS[:4])}{did_you_mean(name, OPTIONS)}")
+                                            f" {', '.join(OPTIONS[:-1])}{did_you_mean(name, OPTIONS)}")
         return options
 
     def kind(self, node) -> str:
@@ -425,6 +429,15 @@ class _Reader:
             return DEFAULT_SOKDEL_SIDOR
         if isinstance(value, bool) or not isinstance(value, int) or value < 1:
             raise self.error(node, "sokdel_sidor ska vara ett heltal, minst 1 (sidor per del av sökindexet)")
+        return value
+
+    def switch(self, node, name: str, default: bool) -> bool:
+        """A true/false setting; not set, empty or an unset !ENV gives ``default``."""
+        value = self.construct(node) if node is not None else None
+        if value is None:
+            return default
+        if not isinstance(value, bool):
+            raise self.error(node, f"{name} ska vara true eller false")
         return value
 
     def plain(self, node, loc: tuple, lines: dict, depth: int = 0):

@@ -16,3 +16,5 @@ class MetodbankConfig(base.Config):
     # Pages per part of the browser search index: a larger bank's index is
     # built in parts (memory, rebuilds; see site/pagefind/index.py).
     sokdel_sidor = c.Type(int, default=2000)
+    # The systemfel reports also as PDF files beside their pages (report_pdf.py).
+    rapport_pdf = c.Type(bool, default=True)

@@ -97,6 +97,8 @@ class SiteOptions:
     # Worker processes for the bodies (worker_pool, set up with
     # body.start_worker); None: rendered in this process.
     workers: object = None
+    # The reports link their PDF (made after the build by report_pdf.py).
+    rapport_pdf: bool = False
 
 
 _current: Environment | None = None
