@@ -10,13 +10,12 @@ projects, while the machine's other cores sat idle. So:
 - after the build, the gate hashes every file as before and reads only
   what no worker has read with the same bytes, split over all workers.
 
-A worker also stores the page in the page cache when the build asks it
-to (it holds the page's bytes already). The result is the same as one
-process reading everything: a page read
+The result is the same as one process reading everything: a page read
 early is matched by the digest of its path and bytes (the digest the gate's
 clean-file cache uses), so a page changed after it was handed over, by
 another plugin say, is simply read again. If worker processes cannot be
-started, everything is read in this process.
+started, everything is read in this process. A worker also stores the page
+in the page cache when the build asks it to (it holds the bytes already).
 """
 
 from __future__ import annotations
