@@ -38,14 +38,13 @@ import hashlib
 import importlib.metadata
 import io
 import json
-import multiprocessing
-import os
 import re
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import worker_pool
 from .files import code_digest, link_or_copy, os_error, write_atomic
 
 FORMAT = "1"  # bump when what a key covers changes
@@ -274,27 +273,22 @@ def _write_size(page: Path, size: int) -> None:
 
 
 def _workers(requested: int | None, jobs: int) -> int:
-    if requested is None:
-        try:
-            requested = len(os.sched_getaffinity(0))
-        except (AttributeError, OSError):
-            requested = os.cpu_count() or 1
-    return max(1, min(requested, jobs))
+    return max(1, min(requested or worker_pool.worker_count(), jobs))
 
 
 def _render_all(engine, site_dir: Path, todo: list, site_url: str, workers: int | None):
     """(job, key, Rendered) for every job in ``todo``, largest page first."""
     todo = sorted(todo, key=lambda item: (-len(item[2]), item[0].page))
     count = _workers(workers, len(todo))
-    if count <= 1:
+    # Processes, not threads: layout is pure Python (worker_pool: spawned,
+    # and none where a worker could not start).
+    pool = worker_pool.start([], workers=count) if count > 1 else None
+    if pool is None:
         for job, key, html in todo:
             yield job, key, _render_one(engine.render, site_dir, job, html, site_url)
         return
-    # Processes, not threads: layout is pure Python. Spawned, not forked:
-    # the build has threads (the search index, a preview server's).
-    context = multiprocessing.get_context("spawn")
     try:
-        with ProcessPoolExecutor(max_workers=count, mp_context=context) as pool:
+        with pool:
             running = {pool.submit(_render_one, None, str(site_dir), job, html, site_url): (job, key)
                        for job, key, html in todo}
             try:
