@@ -30,7 +30,7 @@ import pytest
 import yaml
 
 from site_helpers import forbund_names, parse_html
-from test_site_browser import SERIOUS, _axe, _describe
+from test_site_browser import SERIOUS, _axe, _busiest_method, _describe, _socio_project
 
 pytestmark = [pytest.mark.browser, pytest.mark.build]
 
@@ -72,19 +72,6 @@ def _url(src: str) -> str:
     if src == "index.md":
         return ""
     return src[: -len("index.md")] if src.endswith("/index.md") else src[: -len(".md")] + "/"
-
-
-def _socio_project(content, cost: bool = False) -> str:
-    """The first project with a socio-economic calculation; with ``cost``, the
-    first whose calculation books a cost (a negative utfall) on an actor."""
-    return next(slug for slug, meta in sorted(content["projekt"].items())
-                if (s := (meta.get("resultat") or {}).get("socioekonomi"))
-                and (not cost or any(v < 0 for v in s["utfall_kr"].values())))
-
-
-def _busiest_method(content) -> str:
-    counts = Counter(m for meta in content["projekt"].values() for m in meta.get("metoder") or [])
-    return sorted(counts, key=lambda m: (-counts[m], m))[0]
 
 
 def _first(site: Path, folder: str, below: str = "") -> str:
