@@ -66,6 +66,18 @@ def write_atomic(path: Path, data: bytes | str, *, fsync: bool = False) -> None:
         raise
 
 
+def link_afresh(source, target) -> None:
+    """Put ``source`` at ``target`` as a new file: whatever was there is
+    removed first, so a hard link from an earlier build is never written
+    through (which would change the file it shares with the cache)."""
+    target = Path(target)
+    try:
+        target.unlink()
+    except FileNotFoundError:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    link_or_copy(source, target)
+
+
 def link_or_copy(source, target) -> None:
     """Hard-link ``source`` to ``target`` (no copying, nothing to flush), or
     copy where links cannot be made. Safe only for files nothing rewrites in

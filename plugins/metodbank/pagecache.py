@@ -7,6 +7,11 @@ list and search facets) and of everything the engine adds (the nav, the
 config, the theme and package versions: the adapter's ``engine_digest``).
 A page whose key is stored is not rendered again; its HTML comes from here.
 
+A page the engine need not render at all is handed to it as a finished
+file (:meth:`PageCache.finished`); its search document is then known by the
+digest an earlier build recorded (:meth:`PageCache.search_document`), and is
+made again only if its part of the search index has to be indexed again.
+
 Entries are written whole (:func:`files.write_atomic`), so two builds that
 share the cache never see half a page; entries no build used are removed by
 :meth:`PageCache.prune`.
@@ -15,11 +20,14 @@ share the cache never see half a page; entries no build used are removed by
 from __future__ import annotations
 
 import hashlib
+import pickle
 from pathlib import Path
 
+from .cache import write_pickle
 from .files import write_atomic
 
 FORMAT = "1"  # bump when what a key covers changes
+SEARCH_DOCUMENTS = "sokdokument.pickle"
 
 
 class PageCache:
@@ -28,6 +36,14 @@ class PageCache:
         self.used: set[str] = set()
         self.hits = 0
         self.misses = 0
+        # key -> (digest of the page's staged search document, its title)
+        self.search: dict[str, tuple[str, str]] = {}
+        self.search_used: dict[str, tuple[str, str]] = {}
+        try:
+            with open(self.folder / SEARCH_DOCUMENTS, "rb") as handle:
+                self.search = dict(pickle.load(handle))
+        except Exception:  # noqa: BLE001 - missing, old or broken: the pages are rendered again
+            self.search = {}
 
     @staticmethod
     def key(engine_digest: str, input_digest: str, src_uri: str) -> str:
@@ -46,6 +62,27 @@ class PageCache:
         self.hits += 1
         return html
 
+    def finished(self, key: str) -> Path | None:
+        """Where ``key``'s page lies, finished, for the engine to copy as it
+        is; None if no build stored it."""
+        path = self._path(key)
+        if not path.is_file():
+            return None
+        self.used.add(key)
+        self.hits += 1
+        return path
+
+    def search_document(self, key: str) -> tuple[str, str] | None:
+        """(digest of the staged search document, title) of ``key``'s page, as
+        the build that rendered it recorded them."""
+        found = self.search.get(key)
+        if found is not None:
+            self.search_used[key] = found
+        return found
+
+    def record_search(self, key: str, digest: str, title: str) -> None:
+        self.search_used[key] = (digest, title)
+
     def put(self, key: str, html: str) -> None:
         write_atomic(self._path(key), html)
         self.used.add(key)
@@ -61,6 +98,8 @@ class PageCache:
         removed = 0
         if not self.folder.is_dir():
             return 0
+        if self.search_used != self.search:
+            write_pickle(self.folder / SEARCH_DOCUMENTS, self.search_used)
         for path in self.folder.glob("*/*.html"):
             if path.stem not in self.used:
                 path.unlink(missing_ok=True)

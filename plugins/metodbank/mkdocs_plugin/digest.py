@@ -3,6 +3,13 @@
 With a page's own ``input_digest`` (the core's), it keys the page cache
 (``metodbank/pagecache.py``): a page is taken from the cache only when
 neither its own inputs nor anything the engine wraps around it changed.
+
+It is computed from the files, before MkDocs builds the nav, because the
+pages that need no rendering must leave MkDocs' page pipeline in
+``on_files``. The nav is a function of the config's ``nav`` and of the pages
+it may show: their paths, inclusion and sources (a page's title is in its
+source). Pages outside the nav (every project, metod, systemfel …) are not
+part of it, so editing one changes no other page's key.
 """
 
 from __future__ import annotations
@@ -28,12 +35,7 @@ def _version(name: str) -> str:
         return "-"
 
 
-def _nav_items(items) -> list:
-    return [(type(item).__name__, item.title, getattr(item, "url", None), _nav_items(item.children or []))
-            for item in items]
-
-
-def engine_digest(config, nav) -> str:
+def engine_digest(config, files) -> str:
     h = hashlib.sha256()
 
     def add(*parts) -> None:
@@ -51,5 +53,8 @@ def engine_digest(config, nav) -> str:
     for folder in config.theme.dirs:
         for path in sorted(Path(folder).rglob("*.html")):
             add(path.relative_to(folder).as_posix(), path.read_bytes())
-    add("nav", _nav_items(nav.items))
+    add("nav", config.nav)
+    for file in files.documentation_pages():
+        if not file.inclusion.is_not_in_nav():
+            add(file.src_uri, file.url, file.inclusion.name, file.content_bytes)
     return h.hexdigest()

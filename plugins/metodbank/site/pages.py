@@ -28,6 +28,10 @@ from ..kinds import FOLDERS, Grad
 from ..schema import generate as json_schema
 from . import charts, format as fmt
 from .pagefind import filters as pagefind_filters
+from .records import Rendered, RecordStore
+
+# The last build's template outputs (see records.py).
+RECORDS = "sidmallar.pickle"
 
 
 # The whole of a generated page's Markdown source, after its front-matter:
@@ -99,6 +103,9 @@ class SiteOptions:
     workers: object = None
     # The reports link their PDF (made after the build by report_pdf.py).
     rapport_pdf: bool = False
+    # The templates' and the code's version and today's date: part of the
+    # key of the kept template outputs (see Generator.templates_key).
+    cache_salt: str = ""
 
 
 _current: Environment | None = None
@@ -185,37 +192,50 @@ class Generator:
         self._bodies = BodyCache(self.options.cache_dir / "brodtext.pickle" if self.options.cache_dir else None,
                                  self._link_context())
         self._jobs = _BodyJobs(self.options.workers)
+        self._writer = None  # while rendering: where each template output is kept (see pages)
+        self.reused_templates = False  # the last build's template outputs were used
 
-    def render(self, template: str, src_uri: str, body: str = "", role: Role = Role.SECTION,
+    def render(self, template: str, src_uri: str, body_of=None, role: Role = Role.SECTION,
                searchable: bool = False, filters: dict | None = None, **context) -> "Page | _Deferred":
-        """A page; with workers, a page whose body is still being rendered
-        (:meth:`pages` finishes it)."""
+        """A page; ``body_of`` is the document whose body goes in. With
+        workers, a page whose body is still being rendered (:meth:`pages`
+        finishes it)."""
         rendered = self.env.get_template(template).render(
             d=self.d, vocab=self.vocab, base=base_for(src_uri), options=self.options, body=Markup(_BODY),
             projekt_rad=self.projekt_rad, **context
         )
         front_matter, html = _split_front_matter(rendered)
         before, _mark, after = html.partition(_BODY)
-        assemble = functools.partial(self._page, src_uri, front_matter, before, after, role, searchable, filters)
+        record = Rendered(src_uri, front_matter, before, after, role, searchable, filters or {},
+                          (body_of.kind, body_of.slug) if body_of is not None else None,
+                          frozenset(_GENERATED_ID.findall(before)) | frozenset(_GENERATED_ID.findall(after))
+                          if body_of is not None else frozenset(),
+                          tuple(_generated_headings(before)), tuple(_generated_headings(after)))
+        if self._writer is not None:
+            self._writer.add(record)
+        return self._with_body(record, body_of.body if body_of is not None else "")
+
+    def _with_body(self, record: Rendered, body: str) -> "Page | _Deferred":
+        assemble = functools.partial(self._page, record)
         if not body:
             return assemble(None)
-        generated_ids = frozenset(_GENERATED_ID.findall(before)) | frozenset(_GENERATED_ID.findall(after))
-        key, rendered_body = self._bodies.lookup(body, src_uri, generated_ids)
+        key, rendered_body = self._bodies.lookup(body, record.src_uri, record.generated_ids)
         if rendered_body is not None:
             return assemble(rendered_body)
         if self.options.workers is not None:
-            return _Deferred(self._jobs.add(key, (body, src_uri, base_for(src_uri), generated_ids)), assemble)
-        return assemble(self._bodies.store(key, self._render_here(body, src_uri, generated_ids)))
+            job = (body, record.src_uri, base_for(record.src_uri), record.generated_ids)
+            return _Deferred(self._jobs.add(key, job), assemble)
+        return assemble(self._bodies.store(key, self._render_here(body, record.src_uri, record.generated_ids)))
 
-    def _page(self, src_uri: str, front_matter: str, before: str, after: str, role: Role, searchable: bool,
-              filters: dict | None, rendered_body: RenderedBody | None) -> Page:
-        headings = [*_generated_headings(before)]
+    @staticmethod
+    def _page(record: Rendered, rendered_body: RenderedBody | None) -> Page:
+        headings = [*record.headings_before]
         if rendered_body is not None:
             headings += [(h.level, h.id, h.title) for h in rendered_body.headings if h.level > 1]
-        headings += _generated_headings(after)
-        html = before + (rendered_body.html if rendered_body is not None else "") + after
-        return Page(src_uri, f"{front_matter}{PAGE_MARK}\n", html, tuple(headings), role=role,
-                    searchable=searchable, filters=filters or {})
+        headings += record.headings_after
+        html = record.before + (rendered_body.html if rendered_body is not None else "") + record.after
+        return Page(record.src_uri, f"{record.front_matter}{PAGE_MARK}\n", html, tuple(headings), role=record.role,
+                    searchable=record.searchable, filters=record.filters)
 
     def _render_here(self, text: str, src_uri: str, reserved_ids: frozenset) -> RenderedBody:
         """The author's Markdown as published: links resolved to site URLs,
@@ -262,13 +282,63 @@ class Generator:
         return found
 
     def pages(self) -> list[Page]:
-        """Every generated page, with its role and search facets set once here."""
+        """Every generated page, with its role and search facets set once here.
+        When no input of the templates changed, their last outputs are used
+        and only the bodies are put in again (see :mod:`.records`)."""
         try:
-            pages = self._pages()
+            store = RecordStore(self.options.cache_dir / RECORDS if self.options.cache_dir else None,
+                                self.templates_key())
+            pages = self._reused(store)
+            if pages is None:
+                self._writer = store.writer()
+                try:
+                    pages = self._pages()
+                except BaseException:
+                    if self._writer is not None:
+                        self._writer.discard()
+                    raise
+                finally:
+                    writer, self._writer = self._writer, None
+                if writer is not None:
+                    writer.commit()
             self._jobs.send()
             return [page.finish(self) if isinstance(page, _Deferred) else page for page in pages]
         finally:
             self._bodies.save()
+
+    def _reused(self, store: RecordStore) -> list | None:
+        records = store.load()
+        if records is None:
+            return None
+        try:
+            pages = [self._with_body(record, self._body(record)) for record in records]
+        except Exception:  # noqa: BLE001 - a broken file: render afresh
+            return None
+        self.reused_templates = True
+        return pages
+
+    def _body(self, record: Rendered) -> str:
+        if record.body_of is None:
+            return ""
+        kind, slug = record.body_of
+        return self.bank.documents(kind)[slug].body
+
+    def templates_key(self) -> str:
+        """A digest of everything the templates read: the front-matter of
+        every document (not the bodies), the vocabularies, the settings the
+        pages show, the "Liknande" lists, and ``options.cache_salt`` (the
+        templates' and the code's version, today's date)."""
+        h = hashlib.sha256()
+        options = self.options
+        for part in (options.cache_salt, repr(self.vocab), options.repo_url, repr(options.search_bundles),
+                     repr(options.rapport_pdf), repr(sorted(options.related.items()))):
+            h.update(part.encode("utf-8"))
+            h.update(b"\0")
+        for kind in FOLDERS:
+            for slug, doc in self.bank.documents(kind).items():
+                h.update(f"{kind}\0{slug}\0{doc.path}\0{doc.body_line}\0".encode("utf-8"))
+                h.update(doc.meta.model_dump_json().encode("utf-8"))
+        return h.hexdigest()
 
     def _pages(self) -> list[Page]:
         d = self.d
@@ -278,19 +348,19 @@ class Generator:
             out.append(self.render("projekt.md.j2", f"projekt/{doc.slug}.md", role=item, searchable=True,
                                    filters=pagefind_filters.for_projekt(doc, d), p=doc, m=doc.meta,
                                    förbund=d.projekt_förbund[doc.slug], liknande=self.related("projekt", doc.slug),
-                                   body=doc.body))
+                                   body_of=doc))
         out.append(self.render("metoder_index.md.j2", "metoder/index.md", role=section))
         for slug, facts in d.metoder.items():
             out.append(self.render("metod.md.j2", f"metoder/{slug}.md", role=item, searchable=True,
                                    filters=pagefind_filters.of_kind("metoder"), f=facts, m=facts.metod.meta,
-                                   liknande=self.related("metoder", slug), body=facts.metod.body))
+                                   liknande=self.related("metoder", slug), body_of=facts.metod))
         out.append(self.render("systemfel_index.md.j2", "systemfel/index.md", role=section,
                                index_rapport=reports.index_report_url(d),
                                BESLUTSNIVÅ=v.BESLUTSNIVÅ))
         for slug, facts in d.systemfel.items():
             out.append(self.render("systemfel.md.j2", f"systemfel/{slug}.md", role=item, searchable=True,
                                    filters=pagefind_filters.of_kind("systemfel"), f=facts, m=facts.systemfel.meta,
-                                   body=facts.systemfel.body))
+                                   body_of=facts.systemfel))
         out.append(self.render("malgrupper_index.md.j2", "malgrupper/index.md", role=section))
         for key in self.vocab.keys("målgrupp"):
             out.append(self.render("malgrupp.md.j2", f"malgrupper/{key}/index.md", role=item, key=key,

@@ -90,6 +90,9 @@ class _Part:
     expected: set[str]
     pages: dict[str, str] = field(default_factory=dict)  # output path -> digest of the staged document
     documents: dict[str, bytes] = field(default_factory=dict)  # output path -> the staged document
+    # Pages an earlier build staged (see add_known): their documents are made
+    # only if this part has to be indexed again.
+    makers: dict[str, object] = field(default_factory=dict)  # output path -> () -> the staged document
     submitted: bool = False
     released: bool = False  # its documents were let go after indexing
     output: Path | None = None
@@ -142,24 +145,43 @@ class PartedIndex:
         self.worker.start()
 
     # -- staging --------------------------------------------------------------
-    def add(self, path: str, title: str, body_html: str) -> None:
+    def document(self, title: str, body_html: str) -> bytes:
+        """The small document Pagefind reads for a page."""
+        return environment().get_template("pagefind_document.html.j2").render(
+            # The body is the page's own rendered HTML (the title is text).
+            title=title, body=Markup(body_html), language=self.language).encode("utf-8")
+
+    def add(self, path: str, title: str, body_html: str) -> str:
         """Stage one page: ``path`` as published (``projekt/x/index.html``).
+        Returns the digest of its staged document (see :meth:`add_known`).
 
         Documents stay in memory until their part is complete; only a part
         that misses the cache is written out for Pagefind to read.
         """
-        document = environment().get_template("pagefind_document.html.j2").render(
-            # The body is the page's own rendered HTML (the title is text).
-            title=title, body=Markup(body_html), language=self.language)
+        data = self.document(title, body_html)
+        digest = hashlib.sha256(data).hexdigest()
+        self._stage(path, digest, data=data)
+        return digest
+
+    def add_known(self, path: str, digest: str, make) -> None:
+        """Stage a page whose document an earlier build staged with ``digest``
+        (what :meth:`add` returned), without making it: ``make()`` gives the
+        document, called only if the page's part misses the cache. A page the
+        site engine does not render again (the page cache) costs nothing here."""
+        self._stage(path, digest, make=make)
+
+    def _stage(self, path: str, digest: str, data: bytes | None = None, make=None) -> None:
         part = self.parts[shard_of(path, self.count)]
-        data = document.encode("utf-8")
         with self.lock:
             if part.released:
                 # The engine renders every page once; anything else is a bug, and
                 # re-indexing the part now would silently drop its other pages.
                 raise PagefindError(f"sidan {path} kom efter att sökindexets del {part.number} byggts")
-            part.documents[path] = data
-            part.pages[path] = hashlib.sha256(data).hexdigest()
+            if data is not None:
+                part.documents[path] = data
+            else:
+                part.makers[path] = make
+            part.pages[path] = digest
             if part.submitted:  # a page its part did not expect: index the part again at the end
                 part.submitted = False
             elif part.expected and part.expected <= part.pages.keys():
@@ -167,7 +189,7 @@ class PartedIndex:
 
     def _submit(self, part: _Part) -> None:  # called with self.lock held, or from finish()
         part.submitted = True
-        self.queue.put((part.number, self._digest(part), dict(part.documents)))
+        self.queue.put((part.number, self._digest(part), {**part.makers, **part.documents}, dict(part.pages)))
 
     def _digest(self, part: _Part) -> str:
         h = hashlib.sha256(f"{_FORMAT}\0{self.language}\0{_pagefind_version()}".encode())
@@ -181,10 +203,10 @@ class PartedIndex:
             job = self.queue.get()
             if job is None:
                 return
-            number, digest, documents = job
+            number, digest, documents, digests = job
             part = self.parts[number]
             try:
-                self._index(part, digest, documents)
+                self._index(part, digest, documents, digests)
             except Exception as exc:  # reported by finish(), in the main thread
                 part.error = str(exc)
                 continue
@@ -193,9 +215,10 @@ class PartedIndex:
                 # documents are not needed again (80 MB at 10,000 projects).
                 if part.submitted and part.pages.keys() == part.expected:
                     part.documents.clear()
+                    part.makers.clear()
                     part.released = True
 
-    def _index(self, part: _Part, digest: str, documents: dict[str, bytes]) -> None:
+    def _index(self, part: _Part, digest: str, documents: dict, digests: dict[str, str]) -> None:
         out = self.cache_dir / f"del-{part.number}-{digest}"
         if out.is_dir():
             part.output, part.cached = out, True
@@ -203,6 +226,8 @@ class PartedIndex:
         staging = self.staging / str(part.number)
         shutil.rmtree(staging, ignore_errors=True)
         for path, data in documents.items():
+            if not isinstance(data, bytes):
+                data = _made(path, data, digests[path])
             target = staging / path
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(data)
@@ -253,6 +278,7 @@ class PartedIndex:
             self.report.indexed += not part.cached
             self.report.seconds += part.seconds
             part.documents.clear()
+            part.makers.clear()
         shutil.rmtree(self.staging, ignore_errors=True)
         return self.report
 
@@ -266,6 +292,16 @@ class PartedIndex:
         self.queue.put(None)
         self.worker.join()
         shutil.rmtree(self.staging, ignore_errors=True)
+
+
+def _made(path: str, make, digest: str) -> bytes:
+    """A known page's document, made now: it must be the one its digest
+    names, or the part would be published under a digest that lies."""
+    data = make()
+    if hashlib.sha256(data).hexdigest() != digest:
+        raise PagefindError(f"sidan {path}: sökdokumentet skiljer sig från det förra byggets med samma indata "
+                            "(töm .cache/metodbank och bygg igen)")
+    return data
 
 
 def _children_cpu() -> float:
