@@ -600,3 +600,19 @@ def test_pagefind_canonicalisation_is_safe(tmp_path):
     before[folder / "filter" / f"{filter_hash}.pf_filter"] = b"not gzip"
     assert not ps.canonicalise(folder)
     assert {p: p.read_bytes() for p in folder.rglob("*") if p.is_file()} == before
+
+
+def test_every_page_has_one_main_heading_and_its_whole_content(built_site):
+    """MkDocs keeps a marker in place of each page's content until it writes
+    the page (``SiteBuild.hold``: memory), and material adds an <h1> to a
+    page whose content has none. Every page must come out with exactly one
+    <h1> and with no marker left in it."""
+    pages = [p for p in html_files(built_site) if "pagefind" not in p.parts and p.name != "404.html"]
+    assert len(pages) > 50
+    wrong = {}
+    for path in pages:
+        text = path.read_text("utf-8")
+        headings = len(parse_html(path).find_all("h1"))
+        if headings != 1 or "metodbank:innehåll" in text:
+            wrong[path.relative_to(built_site).as_posix()] = headings
+    assert wrong == {}

@@ -142,13 +142,16 @@ class MetodbankPlugin(BasePlugin[MetodbankConfig]):
         if headings is not None:
             # The engine saw only a marker: the contents list comes from the core.
             page.toc = get_toc(_toc_tokens(headings))
-        return self.build.page_rendered(page.file.src_uri, page.file.dest_uri, page.title or "", html)
+        html = self.build.page_rendered(page.file.src_uri, page.file.dest_uri, page.title or "", html)
+        # MkDocs keeps every page's content to the end of the build: it keeps a marker.
+        return self.build.hold(page.file.src_uri, html)
 
     def on_post_page(self, output, page, config):
         if getattr(self, "dirty", False):
             # MkDocs writes into the file that is there; if it is a finished
             # page linked from the cache, that would rewrite the cache's copy.
             Path(page.file.abs_dest_path).unlink(missing_ok=True)
+        output = self.build.restore(page.file.src_uri, output)
         cached = self.cached.pop(page.file.src_uri, None)
         if cached is not None:
             return cached

@@ -10,6 +10,7 @@ import json
 import os
 import pickle
 import re
+import zlib
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -68,13 +69,26 @@ class Page:
 
     src_uri: str  # e.g. "projekt/unga-vuxna-i-arbete.md"
     content: str  # front-matter and PAGE_MARK
-    html: str = ""
+    # The finished HTML, UTF-8 and compressed (see :meth:`of`, :attr:`html`).
+    packed: bytes = b""
     # The contents list in document order: generated sections and the
     # body's own headings, as (level, id, title as HTML).
     headings: tuple = ()
     role: "Role" = None  # what the page is to the site engine (set by the generator)
     searchable: bool = False  # listings repeat every title they list: only item pages are indexed
     filters: dict = field(default_factory=dict)  # the page's search facets, name -> values
+
+    @classmethod
+    def of(cls, src_uri: str, content: str, html: str, headings: tuple = (), **fields) -> "Page":
+        """A page with ``html`` packed. Every page waits in memory from the
+        generator until the engine renders it, and Python keeps our pages'
+        text at two bytes a character (a dash is enough): 500 MB at 10,000
+        projects as text, under 100 MB packed, for 1 s of zlib."""
+        return cls(src_uri, content, zlib.compress(html.encode("utf-8"), 1), tuple(headings), **fields)
+
+    @property
+    def html(self) -> str:
+        return zlib.decompress(self.packed).decode("utf-8")
 
     @property
     def dest_uri(self) -> str:
@@ -234,8 +248,8 @@ class Generator:
             headings += [(h.level, h.id, h.title) for h in rendered_body.headings if h.level > 1]
         headings += record.headings_after
         html = record.before + (rendered_body.html if rendered_body is not None else "") + record.after
-        return Page(record.src_uri, f"{record.front_matter}{PAGE_MARK}\n", html, tuple(headings), role=record.role,
-                    searchable=record.searchable, filters=record.filters)
+        return Page.of(record.src_uri, f"{record.front_matter}{PAGE_MARK}\n", html, tuple(headings),
+                       role=record.role, searchable=record.searchable, filters=record.filters)
 
     def _render_here(self, text: str, src_uri: str, reserved_ids: frozenset) -> RenderedBody:
         """The author's Markdown as published: links resolved to site URLs,
@@ -510,7 +524,7 @@ def error_pages(src_uris, problems) -> list[Page]:
     template = environment().get_template("fel.md.j2")
     rendered = template.render(problem=list(problems), felruta=lambda found: Markup(error_banner(found)))
     front_matter, html = _split_front_matter(rendered)
-    return [Page(uri, f"{front_matter}{PAGE_MARK}\n", html, role=Role.SECTION) for uri in src_uris]
+    return [Page.of(uri, f"{front_matter}{PAGE_MARK}\n", html, role=Role.SECTION) for uri in src_uris]
 
 
 def _generated_headings(html: str) -> list[tuple[int, str, str]]:
