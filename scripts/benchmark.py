@@ -193,6 +193,14 @@ def _counts(build: dict) -> dict:
     return (build.get("faser") or {}).get("antal") or {}
 
 
+def _page_counts(build: dict) -> dict | None:
+    """The page cache's counts with whether the templates' outputs were reused."""
+    counts = _counts(build)
+    if not counts.get("sidcache"):
+        return None
+    return {**counts["sidcache"], "sidmallar": counts.get("sidmallar", "–")}
+
+
 def _plugin_work(build: dict) -> float | None:
     """The plugin's work in one build, whichever core it ran on: the time in
     its hooks, less what the hooks spent waiting for the Pagefind parts,
@@ -785,7 +793,7 @@ def measure(n: int, runs: int, work: Path, seed: int, query: str, chromium: str 
             "faser_kall": a["faser"].get("faser", {}), "faser_varm": warm["faser"].get("faser", {}),
             "tidslinje_kall": a["tidslinje"], "tidslinje_varm": warm["tidslinje"],
             "pagefind_kall": _counts(a).get("pagefind"), "pagefind_varm": _counts(warm).get("pagefind"),
-            "sidcache_kall": _counts(a).get("sidcache"), "sidcache_varm": _counts(warm).get("sidcache"),
+            "sidcache_kall": _counts(a).get("sidcache"), "sidcache_varm": _page_counts(warm),
             "identitet": same, "serve": served,
             "kontrollera": check_cold, "kontrollera_varm": check_warm, "kontrollera_fil": check_file,
             "belastning": os.getloadavg()[0] if hasattr(os, "getloadavg") else None,
@@ -893,7 +901,8 @@ def code_stamp() -> str:
 def _cache_text(counts: dict | None) -> str:
     if not counts:
         return "sidcache –"
-    return f"sidcache {counts.get('träffar', 0):.0f} träffar / {counts.get('missar', 0):.0f} missar"
+    return (f"sidcache {counts.get('träffar', 0):.0f} träffar (varav {counts.get('färdiga', 0):.0f} utan MkDocs) / "
+            f"{counts.get('missar', 0):.0f} missar, mallar {counts.get('sidmallar', '–')}")
 
 
 def _identity_text(found: dict | None) -> str:
@@ -906,7 +915,8 @@ def _identity_text(found: dict | None) -> str:
 
 def _median_dict(dicts: list[dict]) -> dict:
     keys = list(dict.fromkeys(k for d in dicts for k in d))
-    return {k: statistics.median(d.get(k, 0.0) for d in dicts) for k in keys}
+    return {k: statistics.median(d.get(k, 0.0) for d in dicts) if all(
+        isinstance(d.get(k, 0.0), (int, float)) for d in dicts) else [d.get(k) for d in dicts][-1] for k in keys}
 
 
 # --------------------------------------------------------------------------
@@ -1001,7 +1011,7 @@ def old_targets(results: list[dict]) -> list[tuple[str, str, str]]:
 
 
 MAIN_COLUMNS = ["N", "filer", "kall build (s)", "ren material kall (s)", "kall/ren", "CPU kall/ren",
-                "ombyggnad (s)", "ombyggnad/ren", "sidcache träffar/missar", "varm = kall", "serve-slinga (s)",
+                "ombyggnad (s)", "ombyggnad/ren", "sidcache träffar (färdiga) / missar", "varm = kall", "serve-slinga (s)",
                 "toppminne (MB)", "Pagefind CPU kall/omb. (s)", "Whoosh CPU kall/en fil (s)",
                 "kontrollera en fil (s)", "kontrollera hela (s)", "katalog gzip (kB)", "första sökning (kB)"]
 
@@ -1016,7 +1026,8 @@ def main_rows(results: list[dict]) -> list[list[str]]:
         rows.append([
             f"{r['n']}", f"{r['filer']}", _s(r["vår"], 1), _s(r["ren"], 1), _s(r["kvot"]), _s(r.get("cpu_kvot")),
             _s(r["ombyggnad"], 1), _s(r.get("kvot_ombyggnad")),
-            f"{cache.get('träffar', 0):.0f} / {cache.get('missar', 0):.0f}" if cache else "–",
+            f"{cache.get('träffar', 0):.0f} ({cache.get('färdiga', 0):.0f}) / {cache.get('missar', 0):.0f}"
+            if cache else "–",
             _identity_text(same) if same else "–",
             _s(r.get("serve")) if r.get("serve") is not None else "fel",
             _mb(r["rss_vår"]),
@@ -1090,8 +1101,9 @@ def render_markdown(results: list[dict], info: dict, command: str, runs: int) ->
         "tål en delad, belastad maskin bättre än väggklockan.",
         "- **ombyggnad**: en andra `mkdocs build` efter att en projektfil ändrats (en mening till i brödtexten), "
         "med cacherna från den kalla builden; **ombyggnad/ren** är den delad med ren material kall.",
-        "- **sidcache träffar/missar**: sidcachens räkning i ombyggnaden (`METODBANK_TIMINGS=1`): sidor "
-        "hämtade ur cachen / renderade igen.",
+        "- **sidcache träffar (färdiga) / missar**: sidcachens räkning i ombyggnaden (`METODBANK_TIMINGS=1`): "
+        "sidor hämtade ur cachen (inom parentes de som publicerades som färdiga filer utan att gå genom MkDocs "
+        "sidflöde) / renderade igen.",
         "- **varm = kall**: samma ändrade bank kopierad utan `.cache/` och byggd kall i en annan mapp, med samma "
         f"`SOURCE_DATE_EPOCH` ({SOURCE_DATE_EPOCH}) som ombyggnaden; de två site-träden jämförs byte för byte. "
         "\"identisk\", eller antalet filer som skiljer sig eller bara finns i det ena (sämsta körningen).",
@@ -1213,7 +1225,8 @@ def _run_row(number: int, k: dict) -> list[str]:
         str(number), _s(k["vår"]), _s(k["ren"]), _s(k["vår"] / k["ren"]),
         f"{k['cpu_vår']:.1f} / {k['cpu_ren']:.1f}", _s(k["ombyggnad"]) if k["ombyggnad"] else "fel",
         _s(k.get("cpu_ombyggnad"), 1),
-        f"{cache.get('träffar', 0)} / {cache.get('missar', 0)}" if cache else "–",
+        f"{cache.get('träffar', 0)} ({cache.get('färdiga', 0)}) / {cache.get('missar', 0)}, mallar "
+        f"{cache.get('sidmallar', '–')}" if cache else "–",
         _identity_text({**k["identitet"], "kod_ändrad": k.get("kod_ändrad")} if k.get("identitet") else None),
         _s((k.get("identitet") or {}).get("sekunder")),
         f"{_s(served.get('start'), 1)} / {_s(served.get('sekunder')) if served.get('sekunder') is not None else 'fel'}",

@@ -47,6 +47,7 @@ from .bank import FOLDERS, Bank, load_bank
 from .derive import Derived, derive
 from .exports import data_files, robots_txt
 from .files import link_afresh, write_atomic  # link_afresh: how an adapter publishes a finished page
+from .memo import memoised
 from .pagecache import PageCache
 from .problems import Problem
 from .search.related import related
@@ -260,8 +261,9 @@ class SiteBuild:
             outputs.append(OutputFile(page.src_uri, page.role, 0, digest, content=page.content))
         with timings.phase("export"):
             # Exports carry absolute addresses when the site's address is known.
-            files = data_files(self.derived, self.settings.site_url)
-            files["data/katalog.json"] = catalogue.render(self.derived)
+            # They read what the templates read (never a body): reused under the same key.
+            files, _reused = memoised(self.cache_dir / "export.pickle",
+                                      [self.generator.templates_key(), self.settings.site_url], self._exports)
         if self.settings.site_url:
             # Only with a known address: robots.txt names the sitemap by its full URL.
             files["robots.txt"] = robots_txt(self.settings.site_url)
@@ -274,6 +276,11 @@ class SiteBuild:
             outputs.append(self._file(src_uri, content))
         engine_pages = {src: dest for src, dest in (engine_pages or {}).items() if src not in self.pages}
         return self._in_search_order(outputs, engine_pages, parts)
+
+    def _exports(self) -> dict[str, str]:
+        files = data_files(self.derived, self.settings.site_url)
+        files["data/katalog.json"] = catalogue.render(self.derived)
+        return files
 
     def _file(self, src_uri: str, content: str) -> OutputFile:
         digest = _digest(content)

@@ -208,6 +208,7 @@ class Generator:
         self._jobs = _BodyJobs(self.options.workers)
         self._writer = None  # while rendering: where each template output is kept (see pages)
         self.reused_templates = False  # the last build's template outputs were used
+        self._templates_key: str | None = None
 
     def render(self, template: str, src_uri: str, body_of=None, role: Role = Role.SECTION,
                searchable: bool = False, filters: dict | None = None, **context) -> "Page | _Deferred":
@@ -342,6 +343,8 @@ class Generator:
         every document (not the bodies), the vocabularies, the settings the
         pages show, the "Liknande" lists, and ``options.cache_salt`` (the
         templates' and the code's version, today's date)."""
+        if self._templates_key is not None:
+            return self._templates_key
         h = hashlib.sha256()
         options = self.options
         for part in (options.cache_salt, repr(self.vocab), options.repo_url, repr(options.search_bundles),
@@ -352,7 +355,8 @@ class Generator:
             for slug, doc in self.bank.documents(kind).items():
                 h.update(f"{kind}\0{slug}\0{doc.path}\0{doc.body_line}\0".encode("utf-8"))
                 h.update(doc.meta.model_dump_json().encode("utf-8"))
-        return h.hexdigest()
+        self._templates_key = h.hexdigest()
+        return self._templates_key
 
     def _pages(self) -> list[Page]:
         d = self.d
