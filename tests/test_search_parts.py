@@ -202,3 +202,54 @@ def test_a_page_after_its_part_was_indexed_is_an_error_not_a_silent_loss(tmp_pat
         index.add("a/index.html", "A", "<div data-pagefind-body><h1>A</h1></div>")
     report = index.finish(tmp_path / "site")
     assert report.pages == 1 and (tmp_path / "site" / "pagefind" / "pagefind-entry.json").is_file()
+
+
+def _bundle(site) -> dict[str, bytes]:
+    root = site / "pagefind"
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+@pytest.mark.parametrize("kept", [True, False], ids=["sparade dokument", "dokument gjorda igen"])
+def test_pages_known_by_digest_index_as_the_pages_themselves(tmp_path, kept):
+    """A page the engine did not render again is staged by the digest of its
+    last document (``add_known``); if its part must be indexed again, its
+    document comes from the part's kept documents or is made again. Either
+    way the part is the one a build staging every page makes."""
+    pages = {f"p{n}/index.html": (f"P{n}", f"<div data-pagefind-body><h1>P{n}</h1><p>arbete nummer {n}</p></div>")
+             for n in range(6)}
+    changed = "p3/index.html"
+    edited = dict(pages, **{changed: ("P3", "<div data-pagefind-body><h1>P3</h1><p>omskrivet arbete</p></div>")})
+
+    first = pi.PartedIndex(tmp_path / "pf", 1, pages)
+    digests = {path: first.add(path, title, html) for path, (title, html) in pages.items()}
+    first.finish(tmp_path / "site-1")
+    if not kept:
+        (tmp_path / "pf" / "dok-0.pickle").unlink()
+
+    made = []
+    warm = pi.PartedIndex(tmp_path / "pf", 1, edited)
+    for path, (title, html) in edited.items():
+        if path == changed:
+            warm.add(path, title, html)
+        else:
+            warm.add_known(path, digests[path],
+                           lambda t=title, h=html, p=path: made.append(p) or warm.document(t, h))
+    report = warm.finish(tmp_path / "site-warm")
+    assert report.indexed == 1 and report.pages == len(pages)
+    assert (made == []) == kept
+
+    cold = pi.PartedIndex(tmp_path / "pf-kall", 1, edited)
+    for path, (title, html) in edited.items():
+        cold.add(path, title, html)
+    cold.finish(tmp_path / "site-kall")
+    assert _bundle(tmp_path / "site-warm") == _bundle(tmp_path / "site-kall")
+
+
+def test_a_known_page_whose_document_changed_is_an_error_not_a_wrong_index(tmp_path):
+    """The digest an earlier build recorded must name the document made now:
+    otherwise the part would be kept under a digest that lies."""
+    index = pi.PartedIndex(tmp_path / "pf", 1, ["a/index.html"])
+    index.add_known("a/index.html", "0" * 64,
+                    lambda: index.document("A", "<div data-pagefind-body><p>arbete</p></div>"))
+    with pytest.raises(pi.PagefindError, match="a/index.html"):
+        index.finish(tmp_path / "site")

@@ -29,6 +29,7 @@ import hashlib
 import importlib.metadata
 import math
 import os
+import pickle
 import queue
 import resource
 import shutil
@@ -42,6 +43,7 @@ from pathlib import Path
 
 from markupsafe import Markup
 
+from ...cache import write_pickle
 from ...files import link_or_copy
 from ..pages import environment
 from . import stable
@@ -225,9 +227,14 @@ class PartedIndex:
             return
         staging = self.staging / str(part.number)
         shutil.rmtree(staging, ignore_errors=True)
+        kept = self._kept_documents(part.number) if not all(isinstance(d, bytes) for d in documents.values()) else {}
+        staged: dict[str, bytes] = {}
         for path, data in documents.items():
             if not isinstance(data, bytes):
-                data = _made(path, data, digests[path])
+                found = kept.get(digests[path])
+                data = found if found is not None and hashlib.sha256(found).hexdigest() == digests[path] \
+                    else _made(path, data, digests[path])
+            staged[digests[path]] = data
             target = staging / path
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(data)
@@ -250,8 +257,20 @@ class PartedIndex:
         # keeps two builds of the same site byte-identical.
         stable.canonicalise(tmp)
         os.replace(tmp, out)
+        # The part's documents, for the next build that re-indexes it: making
+        # them again from the pages was half of a one-file rebuild's search work.
+        write_pickle(self.cache_dir / f"dok-{part.number}.pickle", staged)
         shutil.rmtree(staging, ignore_errors=True)
         part.output = out
+
+    def _kept_documents(self, number: int) -> dict[str, bytes]:
+        """The staged documents of part ``number`` when it was last indexed,
+        by digest (a digest names exactly one document)."""
+        try:
+            with open(self.cache_dir / f"dok-{number}.pickle", "rb") as handle:
+                return dict(pickle.load(handle))
+        except Exception:  # noqa: BLE001 - missing or broken: the documents are made again
+            return {}
 
     # -- publishing -----------------------------------------------------------
     def finish(self, site_dir: Path) -> IndexReport:
