@@ -433,6 +433,17 @@ def whoosh(bank: Path, work: Path, changed: Path) -> dict | None:
     return measured
 
 
+def folder_bytes(folder: Path) -> int:
+    """The bytes of every file under ``folder``, each hard-linked file once."""
+    seen, total = set(), 0
+    for path in folder.rglob("*"):
+        info = path.lstat()
+        if path.is_file() and (info.st_dev, info.st_ino) not in seen:
+            seen.add((info.st_dev, info.st_ino))
+            total += info.st_size
+    return total
+
+
 def compare_sites(first: Path, second: Path) -> dict:
     """Byte-for-byte comparison of two site trees: the files that differ or
     exist in only one of them."""
@@ -772,6 +783,7 @@ def measure(n: int, runs: int, work: Path, seed: int, query: str, chromium: str 
                 log(f"  N={n}: ombyggnaden misslyckades:\n{str(exc)[-2000:]}")
                 result.setdefault("fel", []).append(f"ombyggnad, körning {run}: {str(exc)[-600:]}")
                 warm = {"seconds": None, "cpu": None, "maxrss": 0, "hooks": {}, "faser": {}, "tidslinje": {}}
+            cache_bytes = folder_bytes(bank / ".cache" / "metodbank")  # what the workflows keep between builds
             if warm["seconds"] is not None:
                 try:
                     same = identity(bank, bank / "site", work, keep_bank)
@@ -794,7 +806,7 @@ def measure(n: int, runs: int, work: Path, seed: int, query: str, chromium: str 
             "tidslinje_kall": a["tidslinje"], "tidslinje_varm": warm["tidslinje"],
             "pagefind_kall": _counts(a).get("pagefind"), "pagefind_varm": _counts(warm).get("pagefind"),
             "sidcache_kall": _counts(a).get("sidcache"), "sidcache_varm": _page_counts(warm),
-            "identitet": same, "serve": served,
+            "identitet": same, "serve": served, "cache_byte": cache_bytes,
             "kontrollera": check_cold, "kontrollera_varm": check_warm, "kontrollera_fil": check_file,
             "belastning": os.getloadavg()[0] if hasattr(os, "getloadavg") else None,
             "kod_ändrad": code_stamp() != code_before,
@@ -1183,6 +1195,10 @@ def render_markdown(results: list[dict], info: dict, command: str, runs: int) ->
                       f"på {cold['seconds']:.2f} s (CPU {cold['cpu_seconds']:.2f} s), varav {cold['wait_seconds']:.2f} s "
                       f"väntan i slutet; ombyggnad {warm.get('indexed', '–')} indexerade, {warm.get('cached', '–')} "
                       f"från cachen, {_s(warm.get('seconds'))} s (CPU {_s(warm.get('cpu_seconds'))} s).", ""]
+        if last.get("cache_byte"):
+            lines += [f"Cachen `.cache/metodbank/` efter ombyggnaden (sista körningen): "
+                      f"{last['cache_byte'] / 1e6:.0f} MB (det publiceringsflödet och pull requesterna sparar "
+                      "mellan byggena med `actions/cache`).", ""]
         served = last.get("serve") or {}
         if served.get("sekunder") is not None:
             text = (f"Serve-slingan (sista körningen): `mkdocs serve` svarade efter {served['start']:.1f} s "

@@ -102,6 +102,8 @@ def test_benchmark_runs_end_to_end(tmp_path):
     (run,) = measured["körningar"]
     assert run["plugin_kall"] > 0, "the plugin's hooks were not measured"
     assert run["krokar_kall"].get("on_files", 0) > 0
+    # How large the cache the workflows keep gets, measured after the rebuild.
+    assert run["cache_byte"] > 100_000 and "Cachen `.cache/metodbank/` efter ombyggnaden" in report
     assert measured["katalog_gzip"] > 0
     # One project file changed: the rebuild takes most pages from the page cache, and publishes
     # what a cold build does. (Unless someone edited the plugin meanwhile, which the run reports.)
