@@ -16,12 +16,13 @@ from metodbank.site.pages import Generator, SiteOptions
 
 
 def _pages(derived, workers, sent: list | None = None) -> dict:
-    generator = Generator(derived, SiteOptions(workers=workers))
-    pages = {page.src_uri: (page.content, page.html, page.headings, page.role, page.searchable, page.filters)
-             for page in generator.pages()}
     if sent is not None:
-        sent.extend(generator._jobs.batches)
-    return pages
+        # Every batch handed to the workers (the generator lets its own list go when done).
+        submit = workers.submit
+        workers.submit = lambda *args, **kwargs: sent.append(submit(*args, **kwargs)) or sent[-1]
+    generator = Generator(derived, SiteOptions(workers=workers))
+    return {page.src_uri: (page.content, page.html, page.headings, page.role, page.searchable, page.filters)
+            for page in generator.pages()}
 
 
 @pytest.fixture(scope="module")
