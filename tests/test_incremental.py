@@ -191,6 +191,29 @@ def test_a_dirty_build_never_writes_through_to_the_cache(warm_bank, tmp_path):
     assert differences(tmp_path / "site-igen", tmp_path / "site-kall") == []
 
 
+def test_a_link_to_a_page_taken_from_the_cache_is_an_ordinary_link(warm_bank, tmp_path):
+    """A page taken from the cache is excluded from MkDocs' own pipeline
+    only: a hand-written page that links to it gets a working link and no
+    note that the target "is excluded from the built site"."""
+    bank = tmp_path / "varm"
+    shutil.copytree(warm_bank, bank, symlinks=True)
+    project = sorted((bank / "projekt").glob("*.md"))[0]
+    with open(bank / "docs" / "om.md", "a", encoding="utf-8") as page:
+        page.write(f"\nSe till exempel [ett projekt](projekt/{project.name}).\n")
+    build(bank, tmp_path / "site")  # a nav page changed: every page is rendered once
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", SOURCE_DATE_EPOCH=SOURCE_DATE_EPOCH, SITE_URL=SITE_URL,
+               METODBANK_TIMINGS="1")
+    proc = subprocess.run([str(MKDOCS), "build", "--strict", "-f", str(bank / "mkdocs.yml"), "-d",
+                           str(tmp_path / "site")], cwd=bank, env=env, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    counts = json.loads(TIMINGS.search(proc.stderr).group(1))["antal"]["sidcache"]
+    assert counts["färdiga"] > 30, counts
+    assert "excluded from the built site" not in proc.stderr
+    about = (tmp_path / "site" / "om" / "index.html").read_text("utf-8")
+    assert f'href="../projekt/{project.stem}/"' in about
+    assert (tmp_path / "site" / "projekt" / project.stem / "index.html").is_file()
+
+
 def test_two_builds_at_once_share_the_cache_safely(warm_bank, tmp_path):
     """As when ``make serve`` is running and the user runs ``make site``: both
     builds succeed, and both publish what a build on its own publishes."""

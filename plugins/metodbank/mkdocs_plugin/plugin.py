@@ -5,7 +5,10 @@ MkDocs refuses a ``docs_dir`` that is the config's own folder, so the
 content folders (``projekt/``, ``metoder/``, ``systemfel/``) live beside
 ``docs/`` and the core's pages are added in ``on_files`` as generated files.
 This module maps the core's roles to MkDocs' inclusion levels and its errors
-to ``PluginError``; everything else is the core's.
+to ``PluginError``, and fits the incremental build to MkDocs: pages the core
+found finished leave MkDocs' page pipeline as linked files (with their place
+in the sitemap and links to them quiet), and MkDocs holds a marker instead
+of each page's content until it writes the page. Everything else is the core's.
 """
 
 from __future__ import annotations
