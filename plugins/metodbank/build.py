@@ -46,7 +46,7 @@ from .gate_workers import GateWorkers
 from .bank import FOLDERS, Bank, load_bank
 from .derive import Derived, derive
 from .exports import data_files, robots_txt
-from .files import link_afresh, write_atomic  # link_afresh: how an adapter publishes a finished page
+from .files import code_digest, link_afresh, write_atomic  # link_afresh: how an adapter publishes a finished page
 from .memo import memoised
 from .pagecache import PageCache
 from .problems import Problem
@@ -116,17 +116,16 @@ def _version_salt() -> str:
         version = importlib.metadata.version("metodbank")
     except importlib.metadata.PackageNotFoundError:
         version = "?"
-    package = resources.files("metodbank")
-    digest = hashlib.sha256(version.encode())
-    for path in sorted(_walk(package), key=str):
-        if path.name.endswith((".py", ".j2", ".html")):
-            digest.update(str(path).encode() + b"\0" + path.read_bytes())
+    templates = resources.files("metodbank").joinpath("templates")
+    digest = hashlib.sha256(f"{version}\0{code_digest()}".encode())
+    for path in sorted(_walk(templates), key=str):
+        digest.update(str(path).encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()[:16]
 
 
 def _walk(folder):
     for entry in folder.iterdir():
-        if entry.is_dir() and entry.name != "__pycache__":
+        if entry.is_dir():
             yield from _walk(entry)
         else:
             yield entry
@@ -336,14 +335,15 @@ class SiteBuild:
             if page.role not in (Role.ITEM, Role.HIDDEN):
                 continue  # the nav's pages are drawn with the nav: the engine renders them
             key = self._cache_key(src_uri)
-            search = self.page_cache.search.get(key) if page.searchable else None
+            search = self.page_cache.search_document(key) if page.searchable else None
             if page.searchable and search is None:
                 continue
             path = self.page_cache.finished(key)
             if path is None:
                 continue
-            if page.searchable:
-                digest, title = self.page_cache.search_document(key)
+            if search is not None:
+                digest, title = search
+                self.page_cache.record_search(key, digest, title)
                 self.search_index.add_known(page.dest_uri, digest,
                                             functools.partial(self._search_document, page, title))
             finished[src_uri] = path

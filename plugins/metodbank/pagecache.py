@@ -75,12 +75,10 @@ class PageCache:
     def search_document(self, key: str) -> tuple[str, str] | None:
         """(digest of the staged search document, title) of ``key``'s page, as
         the build that rendered it recorded them."""
-        found = self.search.get(key)
-        if found is not None:
-            self.search_used[key] = found
-        return found
+        return self.search.get(key)
 
     def record_search(self, key: str, digest: str, title: str) -> None:
+        """Keep ``key``'s search document for the next build (:meth:`prune` saves them)."""
         self.search_used[key] = (digest, title)
 
     def put(self, key: str, html: str) -> None:

@@ -249,7 +249,7 @@ class Generator:
             headings += [(h.level, h.id, h.title) for h in rendered_body.headings if h.level > 1]
         headings += record.headings_after
         html = record.before + (rendered_body.html if rendered_body is not None else "") + record.after
-        return Page.of(record.src_uri, f"{record.front_matter}{PAGE_MARK}\n", html, tuple(headings),
+        return Page.of(record.src_uri, f"{record.front_matter}{PAGE_MARK}\n", html, headings,
                        role=record.role, searchable=record.searchable, filters=record.filters)
 
     def _render_here(self, text: str, src_uri: str, reserved_ids: frozenset) -> RenderedBody:

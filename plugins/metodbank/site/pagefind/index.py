@@ -231,9 +231,7 @@ class PartedIndex:
         staged: dict[str, bytes] = {}
         for path, data in documents.items():
             if not isinstance(data, bytes):
-                found = kept.get(digests[path])
-                data = found if found is not None and hashlib.sha256(found).hexdigest() == digests[path] \
-                    else _made(path, data, digests[path])
+                data = _known_document(path, data, digests[path], kept)
             staged[digests[path]] = data
             target = staging / path
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -313,9 +311,13 @@ class PartedIndex:
         shutil.rmtree(self.staging, ignore_errors=True)
 
 
-def _made(path: str, make, digest: str) -> bytes:
-    """A known page's document, made now: it must be the one its digest
-    names, or the part would be published under a digest that lies."""
+def _known_document(path: str, make, digest: str, kept: dict[str, bytes]) -> bytes:
+    """A known page's document: the one kept from the part's last run, or
+    made now. Either must be the one its digest names, or the part would be
+    published under a digest that lies."""
+    data = kept.get(digest)
+    if data is not None and hashlib.sha256(data).hexdigest() == digest:
+        return data
     data = make()
     if hashlib.sha256(data).hexdigest() != digest:
         raise PagefindError(f"sidan {path}: sökdokumentet skiljer sig från det förra byggets med samma indata "
