@@ -233,12 +233,15 @@ PARALLEL_THRESHOLD = 400
 
 
 def load_bank(root: Path, vocab: Vocabularies | None = None, today: dt.date | None = None, progress=None,
-              workers: int | None = None, check_only: bool = False, cache_dir: Path | None = None) -> Bank:
+              workers: int | None = None, check_only: bool = False, cache_dir: Path | None = None,
+              memory: dict | None = None) -> Bank:
     """Read and check every content file under ``root``; never raises for bad content.
 
     ``check_only`` keeps no documents, only problems: the checker then parses
     in parallel processes that send back a few bytes per file.
     ``cache_dir`` reuses the results for files whose bytes have not changed.
+    ``memory`` (with ``cache_dir``): a dict a long-lived process keeps from
+    one load to the next, holding that cache and the documents themselves.
     """
     root = Path(root)
     bank = Bank(root=root, vocab=vocab or Vocabularies())
@@ -264,7 +267,7 @@ def load_bank(root: Path, vocab: Vocabularies | None = None, today: dt.date | No
     # check has written it: one changed file is then the only one parsed (the
     # pre-commit and pull-request path); cold, parallel parsing is faster.
     if cache_dir is not None and (not check_only or (Path(cache_dir) / CACHE_FILE).is_file()):
-        results = _load_cached(jobs, bank.vocab, today, cache_dir, bank, check_only)
+        results = _load_cached(jobs, bank.vocab, today, cache_dir, bank, check_only, memory)
     else:
         results = _load_all(jobs, bank.vocab, today, workers if check_only else 1, check_only)
     for number, (job, (parsed, document, problems)) in enumerate(zip(jobs, results), 1):
@@ -284,11 +287,21 @@ CACHE_FILE = "dokument.pickle"
 FEW_CHANGED = 20  # files the checker may parse again rather than rewrite the cache
 
 
-def _load_cached(jobs, vocab: Vocabularies, today: dt.date, cache_dir: Path, bank: Bank, check_only: bool = False):
+def _load_cached(jobs, vocab: Vocabularies, today: dt.date, cache_dir: Path, bank: Bank, check_only: bool = False,
+                 memory: dict | None = None):
     # Results depend on the vocabularies and, for the currency warnings, on today.
     # And on the code that checks them: a new version never shows an old message.
     salt = f"{code_digest()}|{today.isoformat()}|{sorted((k, sorted(v.items())) for k, v in vocab.terms.items())}"
-    cache = ContentCache(Path(cache_dir) / CACHE_FILE, salt)
+    memory = memory if memory is not None else {}
+    cache = memory.get("cache")
+    kept = cache is not None and cache.salt == salt
+    if kept:
+        cache.again()  # loading and saving it were 1 s of a preview's rebuild at 5,000 projects
+    else:
+        cache = memory["cache"] = ContentCache(Path(cache_dir) / CACHE_FILE, salt)
+        memory["documents"], memory["unsaved"] = {}, 0
+    # Validated models, by key and file digest: frozen, so shared between loads.
+    known, documents = memory["documents"], {}
     context = {"vokabular": vocab}
     results = []
     for job in jobs:
@@ -308,21 +321,31 @@ def _load_cached(jobs, vocab: Vocabularies, today: dt.date, cache_dir: Path, ban
             entry = (bankwide.slim(parsed) if parsed is not None else None, problems,
                      None if document is None else (parsed.data, document.body, document.body_line, document.digest))
             cache.put(key, digest, entry)
+            if document is not None:
+                documents[(key, document.digest)] = document
             results.append((entry[0], document, problems))
             continue
         slim, problems, stored = entry
         document = None
         if stored is not None and not check_only:  # the checker needs problems, not models
             data, body, body_line, file_digest = stored
-            meta = model.KINDS[kind].model_validate(data, context=context)
-            document = Document(kind, slug, shown, meta, body, body_line, file_digest)
+            document = known.get((key, file_digest))
+            if document is None:
+                meta = model.KINDS[kind].model_validate(data, context=context)
+                document = Document(kind, slug, shown, meta, body, body_line, file_digest)
+            documents[(key, file_digest)] = document
         results.append((slim, document, problems))
-    if not check_only or cache.misses > max(FEW_CHANGED, len(jobs) // 100):
+    memory["documents"] = documents
+    memory["unsaved"] += cache.misses
+    few = max(FEW_CHANGED, len(jobs) // 100)
+    if memory["unsaved"] > few or not (check_only or kept):
         # The checker alone leaves a cache with a few stale entries as it is:
         # rewriting it whole for one changed file (27 MB at 5,000 projects)
         # was a fifth of `metodbank kontrollera fil.md`; the next build
-        # parses those few files again and saves it.
+        # parses those few files again and saves it. So does a preview
+        # server between its builds (it keeps the cache in memory).
         cache.save()
+        memory["unsaved"] = 0
     bank.cache_hits, bank.cache_misses = cache.hits, cache.misses
     return results
 

@@ -33,9 +33,11 @@ from __future__ import annotations
 import datetime as dt
 import fcntl
 import functools
+import gc
 import hashlib
 import importlib.metadata
 import sys
+import threading
 import zlib
 from dataclasses import dataclass, field
 from importlib import resources
@@ -49,6 +51,7 @@ from .exports import data_files, robots_txt
 from .files import code_digest, link_afresh, write_atomic  # link_afresh: how an adapter publishes a finished page
 from .memo import memoised
 from .pagecache import PageCache
+from .preview import PreviewSession  # an adapter keeps one per preview server
 from .problems import Problem
 from .search.related import related
 from .settings import Settings
@@ -68,6 +71,12 @@ ASSET_DIR = "assets/metodbank"
 # until the engine copies them (100 MB less at the peak with 10,000 projects).
 # The example bank's projekt.json is one, so every test build takes that path.
 LARGE_FILE = 32_000
+# CPython's collector walks every live object on a full collection, and a
+# build keeps hundreds of thousands alive (the bank, derived facts, pages):
+# with the default thresholds a preview's rebuild at 5,000 projects spent
+# 1.2–4 s of its 8–9 s collecting, nearly all of it finding nothing. The
+# build raises the thresholds while it runs and restores them after.
+BUILD_GC_THRESHOLDS = (50_000, 20, 100)
 
 
 @dataclass(frozen=True)
@@ -143,7 +152,7 @@ class SiteBuild:
     """One build of the site; see the module docstring for the order of calls."""
 
     def __init__(self, settings: Settings, cache_dir: Path, timings: Timings | None = None,
-                 docs_dir: Path | None = None):
+                 docs_dir: Path | None = None, session: PreviewSession | None = None):
         self.settings = settings
         self.root = Path(settings.innehall)
         self.cache_dir = Path(cache_dir)
@@ -158,6 +167,8 @@ class SiteBuild:
         self.order: dict[str, int] = {}  # src_uri -> search part, the render order
         self.digests: dict[str, str] = {}  # src_uri -> input_digest of every generated page
         self.page_cache = PageCache(self.cache_dir / "sidor")
+        self._last_engine = self.page_cache.last_engine()
+        self._salt = ""
         self.engine_digest: str | None = None
         self.finished_pages = 0  # pages handed to the engine as finished files (begin_render)
         self._held: dict[str, bytes] = {}  # src_uri -> page content, compressed, until the engine writes it
@@ -167,6 +178,11 @@ class SiteBuild:
         self.workers = None  # the build's worker processes (worker_pool)
         self.previewing = False
         self.report_pdfs: list[report_pdf.Job] = []  # made in finish, after the publish gate
+        # A preview server's memory between builds; its search index is published later.
+        self.session = session
+        self._search_later = False  # the cache stays locked until that index is published
+        self._settled = threading.Event()  # set when this build no longer reads its site
+        self._gc_before: tuple | None = None  # the collector's thresholds before this build
 
     # -- 1. before the engine renders -------------------------------------------
     def _lock(self) -> None:
@@ -183,6 +199,9 @@ class SiteBuild:
             fcntl.flock(self._lock_file, fcntl.LOCK_EX)
 
     def _unlock(self) -> None:
+        before, self._gc_before = self._gc_before, None
+        if before is not None:
+            gc.set_threshold(*before)
         lock, self._lock_file = getattr(self, "_lock_file", None), None
         if lock is not None:
             fcntl.flock(lock, fcntl.LOCK_UN)
@@ -203,7 +222,7 @@ class SiteBuild:
             self.preview_problems = exc.problems
         self.pages = {page.src_uri: page for page in error_pages(missing_pages, self.preview_problems)}
         self.search_index = None
-        return [OutputFile(page.src_uri, page.role, 0, _digest(page.packed), content=page.content)
+        return [OutputFile(page.src_uri, page.role, 0, page.digest, content=page.content)
                 for page in self.pages.values()]
 
     def prepare(self, engine_pages: dict[str, str] | None = None) -> list[OutputFile]:
@@ -215,9 +234,15 @@ class SiteBuild:
         waits for them. A generated page replaces an engine page of the same
         src_uri."""
         timings = self.timings
+        if self.session is not None:
+            self.session.wait()
         self._lock()
+        if self._gc_before is None:
+            self._gc_before = gc.get_threshold()
+            gc.set_threshold(*BUILD_GC_THRESHOLDS)
         with timings.phase("kontroll"):
-            bank = load_bank(self.root, self.settings.vocab, progress=timings.counter, cache_dir=self.cache_dir)
+            bank = load_bank(self.root, self.settings.vocab, progress=timings.counter, cache_dir=self.cache_dir,
+                             memory=self.session.read_files if self.session is not None else None)
         timings.counts.update(filer=bank.files, cache_träffar=bank.cache_hits, cache_missar=bank.cache_misses)
         if not bank.ok:
             self._unlock()
@@ -225,11 +250,13 @@ class SiteBuild:
         self.bank = bank
         # Bodies and the publish gate's reading go to worker processes.
         gate_setup = GateWorkers.setup(self.root, self.docs_dir, self.settings.config_file)
-        self.workers = worker_pool.start([gate_setup, (body.start_worker, (bank.root, bank.content_paths()))])
-        self.clean_files = publish_gate.CleanFiles(self.cache_dir / "sparr.txt")
+        setups = [gate_setup, (body.start_worker, (bank.root, bank.content_paths()))]
+        self.workers = self.session.workers(setups) if self.session is not None else worker_pool.start(setups)
+        self.clean_files = publish_gate.CleanFiles(
+            self.cache_dir / "sparr.txt", self.session.clean_by_stat if self.session is not None else None)
         self.gate = GateWorkers(self.workers, *gate_setup[1], known=self.clean_files.known)
         today = dt.date.today()  # which projects need updating: the templates' key takes it too
-        salt = _version_salt()
+        self._salt = salt = _version_salt()
         with timings.phase("korsindex"):
             self.derived = derive(bank, today)
             # Both depend only on titles, summaries and references, which an
@@ -243,7 +270,8 @@ class SiteBuild:
                                                              search_bundles=pagefind_index.bundle_dirs(parts),
                                                              cache_dir=self.cache_dir, rapport_pdf=pdfs,
                                                              workers=self.workers,
-                                                             cache_salt=f"{salt}\0{today.isoformat()}"))
+                                                             cache_salt=f"{salt}\0{today.isoformat()}",
+                                                             finished_before=self._finished_before))
         self.report_pdfs = [report_pdf.Job(r.page, r.url + r.pdf_name, str(r.datum) if r.datum else None)
                             for r in reports.all_reports(self.derived)] if pdfs else []
         with timings.phase("sidor", len(bank.projekt)):
@@ -253,10 +281,7 @@ class SiteBuild:
         timings.counts["sidmallar"] = "återanvända" if self.generator.reused_templates else "renderade"
         outputs: list[OutputFile] = []
         for page in self.pages.values():
-            # The packed HTML stands for the HTML: the same text packs to the same bytes.
-            digest = _digest(salt, page.content, page.packed, repr(page.headings), repr(sorted(page.filters.items())),
-                             self.compound_terms.get(page.src_uri, ""))
-            self.digests[page.src_uri] = digest
+            digest = self.digests[page.src_uri] = self._input_digest(page)
             outputs.append(OutputFile(page.src_uri, page.role, 0, digest, content=page.content))
         with timings.phase("export"):
             # Exports carry absolute addresses when the site's address is known.
@@ -275,6 +300,20 @@ class SiteBuild:
             outputs.append(self._file(src_uri, content))
         engine_pages = {src: dest for src, dest in (engine_pages or {}).items() if src not in self.pages}
         return self._in_search_order(outputs, engine_pages, parts)
+
+    def _input_digest(self, page: Page) -> str:
+        """Everything of ours a generated page depends on: the page (its own
+        digest covers its source, HTML, contents list and facets), the search
+        terms added to it and our version."""
+        return _digest(self._salt, page.digest, self.compound_terms.get(page.src_uri, ""))
+
+    def _finished_before(self, page: Page) -> bool:
+        """Whether the last build finished ``page`` as it is now (with the
+        engine as it was then): the generator leaves such a page unpacked."""
+        if page.role not in (Role.ITEM, Role.HIDDEN) or self._last_engine is None:
+            return False
+        key = PageCache.key(self._last_engine, self._input_digest(page), page.src_uri)
+        return self.page_cache.exists(key)
 
     def _exports(self) -> dict[str, str]:
         files = data_files(self.derived, self.settings.site_url)
@@ -331,6 +370,7 @@ class SiteBuild:
         finished: dict[str, Path] = {}
         if self.preview_problems:
             return finished
+        self.page_cache.remember_engine(engine_digest)
         for src_uri, page in list(self.pages.items()):
             if page.role not in (Role.ITEM, Role.HIDDEN):
                 continue  # the nav's pages are drawn with the nav: the engine renders them
@@ -348,6 +388,8 @@ class SiteBuild:
                                             functools.partial(self._search_document, page, title))
             finished[src_uri] = path
             del self.pages[src_uri]
+        for page in self.pages.values():
+            page.pack()  # the engine renders it: packed until then (the engine changed, say)
         self.finished_pages = len(finished)
         return finished
 
@@ -434,7 +476,9 @@ class SiteBuild:
             return self._finish(Path(site_dir))
         finally:
             self._stop_workers()
-            self._unlock()
+            self._settled.set()
+            if not self._search_later:
+                self._unlock()
 
     def _finish(self, site_dir: Path) -> FinishReport:
         report = FinishReport(self.timings)
@@ -442,7 +486,12 @@ class SiteBuild:
             return report  # a preview of broken content: nothing to index or publish
         with self.timings.phase("pagefind"):
             try:
-                report.pagefind = self.search_index.finish(site_dir).as_dict()
+                if self.session is not None:
+                    self._search_later = True
+                    self.session.search_pending(self.search_index.finish_later(
+                        site_dir, self._search_published, self._settled))
+                else:
+                    report.pagefind = self.search_index.finish(site_dir).as_dict()
             except pagefind_index.PagefindError as exc:
                 raise BuildError(str(exc)) from None
             finally:
@@ -468,6 +517,13 @@ class SiteBuild:
         self.timings.report()
         return report
 
+    def _search_published(self, report, error: Exception | None) -> None:
+        """A preview's search index is in place (or failed): the cache is free."""
+        self._unlock()
+        if error is not None:
+            print(f"metodbank: sökindexet i förhandsvisningen kunde inte byggas: {error}", file=sys.stderr,
+                  flush=True)
+
     def abandon(self) -> None:
         """Stop the background work of a failed build."""
         if self.search_index is not None:
@@ -479,7 +535,7 @@ class SiteBuild:
     def _stop_workers(self) -> None:
         self.gate = None
         workers, self.workers = self.workers, None
-        if workers is not None:
+        if workers is not None and self.session is None:  # a preview server keeps them for its next build
             workers.shutdown(wait=True, cancel_futures=True)
 
 

@@ -31,6 +31,12 @@ class ContentCache:
                 self.entries = {}
         self.fresh: dict[str, tuple[str, object]] = {}
 
+    def again(self) -> None:
+        """Start another run with what this one saw as the stored entries
+        (a preview server keeps the cache in memory between its builds)."""
+        self.entries, self.fresh = self.fresh, {}
+        self.hits = self.misses = 0
+
     def get(self, key: str, digest: str | None):
         entry = self.entries.get(key)
         if digest is not None and entry is not None and entry[0] == digest:

@@ -20,6 +20,7 @@ share the cache never see half a page; entries no build used are removed by
 from __future__ import annotations
 
 import hashlib
+import os
 import pickle
 from pathlib import Path
 
@@ -28,11 +29,13 @@ from .files import write_atomic
 
 FORMAT = "1"  # bump when what a key covers changes
 SEARCH_DOCUMENTS = "sokdokument.pickle"
+ENGINE = "motor.txt"  # the last build's engine digest
 
 
 class PageCache:
     def __init__(self, folder: Path):
         self.folder = Path(folder)
+        self._folder = str(self.folder)
         self.used: set[str] = set()
         self.hits = 0
         self.misses = 0
@@ -50,7 +53,26 @@ class PageCache:
         return hashlib.sha256(f"{FORMAT}\0{engine_digest}\0{input_digest}\0{src_uri}".encode()).hexdigest()
 
     def _path(self, key: str) -> Path:
-        return self.folder / key[:2] / f"{key}.html"
+        return Path(self._name(key))
+
+    def _name(self, key: str) -> str:
+        # Strings, not Paths: 5,000 look-ups a build (pathlib cost 0.5 s of them).
+        return os.path.join(self._folder, key[:2], key + ".html")
+
+    def exists(self, key: str) -> bool:
+        """Whether ``key``'s page is stored (not counted as used)."""
+        return os.path.isfile(self._name(key))
+
+    def last_engine(self) -> str | None:
+        """The engine digest of the last build that rendered pages."""
+        try:
+            return (self.folder / ENGINE).read_text("utf-8").strip() or None
+        except (OSError, UnicodeDecodeError):
+            return None
+
+    def remember_engine(self, digest: str) -> None:
+        if self.last_engine() != digest:
+            write_atomic(self.folder / ENGINE, digest + "\n")
 
     def get(self, key: str) -> str | None:
         try:
@@ -65,12 +87,12 @@ class PageCache:
     def finished(self, key: str) -> Path | None:
         """Where ``key``'s page lies, finished, for the engine to copy as it
         is; None if no build stored it."""
-        path = self._path(key)
-        if not path.is_file():
+        name = self._name(key)
+        if not os.path.isfile(name):
             return None
         self.used.add(key)
         self.hits += 1
-        return path
+        return Path(name)
 
     def search_document(self, key: str) -> tuple[str, str] | None:
         """(digest of the staged search document, title) of ``key``'s page, as

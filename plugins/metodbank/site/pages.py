@@ -56,7 +56,7 @@ class Role(enum.Enum):
     FILE = "file"  # data, schemas and assets: copied as they are
 
 
-@dataclass(frozen=True)
+@dataclass
 class Page:
     """A generated page: a minimal Markdown source for the site engine, and
     the finished HTML (generated parts and the author's sanitised body).
@@ -69,7 +69,7 @@ class Page:
 
     src_uri: str  # e.g. "projekt/unga-vuxna-i-arbete.md"
     content: str  # front-matter and PAGE_MARK
-    # The finished HTML, UTF-8 and compressed (see :meth:`of`, :attr:`html`).
+    # The finished HTML, UTF-8 and compressed (see :meth:`of`, :meth:`pack`, :attr:`html`).
     packed: bytes = b""
     # The contents list in document order: generated sections and the
     # body's own headings, as (level, id, title as HTML).
@@ -77,17 +77,37 @@ class Page:
     role: "Role" = None  # what the page is to the site engine (set by the generator)
     searchable: bool = False  # listings repeat every title they list: only item pages are indexed
     filters: dict = field(default_factory=dict)  # the page's search facets, name -> values
+    # A digest of everything the page is made of (see Generator._page): the
+    # same digest, the same page, without joining or packing its HTML.
+    digest: str = ""
+    # The template's output and the rendered body, not yet joined and packed.
+    parts: tuple | None = None
 
     @classmethod
     def of(cls, src_uri: str, content: str, html: str, headings: tuple = (), **fields) -> "Page":
-        """A page with ``html`` packed. Every page waits in memory from the
-        generator until the engine renders it, and Python keeps our pages'
+        """A page with ``html`` packed."""
+        digest = hashlib.sha256(f"{content}\0{html}\0{headings!r}".encode("utf-8", "surrogatepass")).hexdigest()
+        return cls(src_uri, content, headings=tuple(headings), digest=digest, **fields).pack(html)
+
+    def pack(self, html: str | None = None) -> "Page":
+        """Join and pack the HTML now. Every page the engine renders waits in
+        memory from the generator until then, and Python keeps our pages'
         text at two bytes a character (a dash is enough): 500 MB at 10,000
-        projects as text, under 100 MB packed, for 1 s of zlib."""
-        return cls(src_uri, content, zlib.compress(html.encode("utf-8"), 1), tuple(headings), **fields)
+        projects as text, under 100 MB packed, for 1 s of zlib. A page an
+        earlier build finished is left in parts: most are never needed."""
+        if html is not None or self.parts is not None:
+            html = html if html is not None else self._joined()
+            self.packed, self.parts = zlib.compress(html.encode("utf-8"), 1), None
+        return self
+
+    def _joined(self) -> str:
+        record, body = self.parts
+        return record.before + (body.html if body is not None else "") + record.after
 
     @property
     def html(self) -> str:
+        if self.parts is not None:
+            return self._joined()
         return zlib.decompress(self.packed).decode("utf-8")
 
     @property
@@ -120,6 +140,8 @@ class SiteOptions:
     # The templates' and the code's version and today's date: part of the
     # key of the kept template outputs (see Generator.templates_key).
     cache_salt: str = ""
+    # Page -> whether an earlier build finished it (left unpacked then, see Page.pack).
+    finished_before: object = None
 
 
 _current: Environment | None = None
@@ -221,20 +243,20 @@ class Generator:
         )
         front_matter, html = _split_front_matter(rendered)
         before, _mark, after = html.partition(_BODY)
-        record = Rendered(src_uri, front_matter, before, after, role, searchable, filters or {},
-                          (body_of.kind, body_of.slug) if body_of is not None else None,
-                          frozenset(_GENERATED_ID.findall(before)) | frozenset(_GENERATED_ID.findall(after))
-                          if body_of is not None else frozenset(),
-                          tuple(_generated_headings(before)), tuple(_generated_headings(after)))
+        record = Rendered.of(src_uri, front_matter, before, after, role, searchable, filters or {},
+                             (body_of.kind, body_of.slug) if body_of is not None else None,
+                             frozenset(_GENERATED_ID.findall(before)) | frozenset(_GENERATED_ID.findall(after))
+                             if body_of is not None else frozenset(),
+                             tuple(_generated_headings(before)), tuple(_generated_headings(after)))
         if self._writer is not None:
             self._writer.add(record)
         return self._with_body(record, body_of.body if body_of is not None else "")
 
     def _with_body(self, record: Rendered, body: str) -> "Page | _Deferred":
-        assemble = functools.partial(self._page, record)
         if not body:
-            return assemble(None)
+            return self._page(record, b"", None)
         key, rendered_body = self._bodies.lookup(body, record.src_uri, record.generated_ids)
+        assemble = functools.partial(self._page, record, key)
         if rendered_body is not None:
             return assemble(rendered_body)
         if self.options.workers is not None:
@@ -242,15 +264,20 @@ class Generator:
             return _Deferred(self._jobs.add(key, job), assemble)
         return assemble(self._bodies.store(key, self._render_here(body, record.src_uri, record.generated_ids)))
 
-    @staticmethod
-    def _page(record: Rendered, rendered_body: RenderedBody | None) -> Page:
+    def _page(self, record: Rendered, body_key: bytes, rendered_body: RenderedBody | None) -> Page:
+        """The page of a template output and its body. Its digest is the
+        record's and the body's key together: the record holds all of the page
+        but the body, and the key names everything the body is rendered from."""
         headings = [*record.headings_before]
         if rendered_body is not None:
             headings += [(h.level, h.id, h.title) for h in rendered_body.headings if h.level > 1]
         headings += record.headings_after
-        html = record.before + (rendered_body.html if rendered_body is not None else "") + record.after
-        return Page.of(record.src_uri, f"{record.front_matter}{PAGE_MARK}\n", html, headings,
-                       role=record.role, searchable=record.searchable, filters=record.filters)
+        digest = hashlib.sha256(record.digest.encode("ascii") + b"\0" + body_key).hexdigest()
+        page = Page(record.src_uri, f"{record.front_matter}{PAGE_MARK}\n", headings=tuple(headings),
+                    role=record.role, searchable=record.searchable, filters=record.filters, digest=digest,
+                    parts=(record, rendered_body))
+        finished_before = self.options.finished_before
+        return page if finished_before is not None and finished_before(page) else page.pack()
 
     def _render_here(self, text: str, src_uri: str, reserved_ids: frozenset) -> RenderedBody:
         """The author's Markdown as published: links resolved to site URLs,

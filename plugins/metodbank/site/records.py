@@ -17,6 +17,7 @@ whole: a build that is killed leaves the last complete one.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import pickle
 import tempfile
@@ -24,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
-FORMAT = "1"  # bump when Rendered changes
+FORMAT = "2"  # bump when Rendered changes
 
 
 @dataclass(frozen=True)
@@ -42,6 +43,20 @@ class Rendered:
     generated_ids: frozenset  # ids the body's headings must avoid
     headings_before: tuple  # the template's own headings, (level, id, title)
     headings_after: tuple
+    # A digest of all of the above: a page's digest starts from it, so an
+    # unchanged page is known without joining or hashing its HTML again.
+    digest: str
+
+    @classmethod
+    def of(cls, *fields) -> "Rendered":
+        h = hashlib.sha256()
+        for part in fields[:4]:  # the texts
+            h.update(part.encode("utf-8", "surrogatepass"))
+            h.update(b"\0")
+        role, searchable, filters, body_of, generated_ids, headings_before, headings_after = fields[4:]
+        h.update(repr((role, searchable, sorted(filters.items()), body_of, sorted(generated_ids), headings_before,
+                       headings_after)).encode("utf-8", "surrogatepass"))
+        return cls(*fields, h.hexdigest())
 
 
 class RecordStore:
