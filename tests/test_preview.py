@@ -81,16 +81,17 @@ def _serve(bank: Path, site: Path, builds) -> None:
 
 
 def test_a_preview_rebuild_from_memory_shows_what_a_fresh_preview_does(tmp_path, monkeypatch):
-    """A preview server keeps the bank as it read it, its worker processes
-    and the publish gate's file digests between builds, and publishes the
-    search index after the page. After two edits its site (search index
-    included) is byte for byte the one a fresh server shows of the same
-    content with no cache at all."""
+    """A preview server keeps the bank as it read it, its worker processes,
+    the publish gate's file digests and the finished pages in its site
+    between builds, and publishes the search index after the page. After two
+    edits and a removed project its site (search index included) is byte for
+    byte the one a fresh server shows of the same content with no cache."""
     from test_incremental import SOURCE_DATE_EPOCH, differences
 
     monkeypatch.setenv("SOURCE_DATE_EPOCH", SOURCE_DATE_EPOCH)
     bank = copy_bank(tmp_path / "bank")
     project = bank / "projekt" / "aktivt-stod-forsorjningsstod.md"
+    removed = "projekt/foraldrakraft-umea.md"
     kept = {}
 
     def body_edit(session):
@@ -103,15 +104,18 @@ def test_a_preview_rebuild_from_memory_shows_what_a_fresh_preview_does(tmp_path,
         assert session._workers is kept["workers"] is not None  # the same processes, not started again
         text = project.read_text("utf-8")
         project.write_text(text.replace("titel: ", "titel: Omdöpt ", 1), "utf-8")
+        (bank / removed).unlink()
 
     site = tmp_path / "site"
     _serve(bank, site, [None, body_edit, title_edit])
     assert len(kept["documents"]) > 10
     fresh = copy_bank(tmp_path / "fresh")
     shutil.copy2(project, fresh / "projekt" / project.name)
+    (fresh / removed).unlink()
     fresh_site = tmp_path / "fresh-site"
     _serve(fresh, fresh_site, [None])
     page = (site / "projekt" / "aktivt-stod-forsorjningsstod" / "index.html").read_text("utf-8")
     assert "Förhandsvisningen minns banken mellan byggena." in page and "Omdöpt " in page
     assert (site / "pagefind" / "pagefind-entry.json").is_file()
+    assert not (site / removed[:-3]).exists()
     assert differences(site, fresh_site) == []

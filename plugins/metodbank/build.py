@@ -48,7 +48,7 @@ from .gate_workers import GateWorkers
 from .bank import FOLDERS, Bank, load_bank
 from .derive import Derived, derive
 from .exports import data_files, robots_txt
-from .files import code_digest, link_afresh, write_atomic  # link_afresh: how an adapter publishes a finished page
+from .files import code_digest, link_afresh, share_file, write_atomic  # link_afresh: how an adapter publishes a finished page
 from .memo import memoised
 from .pagecache import PageCache
 from .preview import PreviewSession  # an adapter keeps one per preview server
@@ -168,6 +168,7 @@ class SiteBuild:
         self.digests: dict[str, str] = {}  # src_uri -> input_digest of every generated page
         self.page_cache = PageCache(self.cache_dir / "sidor")
         self._last_engine = self.page_cache.last_engine()
+        self._seen_finished: set[str] = set()  # page cache keys _finished_before found stored
         self._salt = ""
         self.engine_digest: str | None = None
         self.finished_pages = 0  # pages handed to the engine as finished files (begin_render)
@@ -183,6 +184,7 @@ class SiteBuild:
         self._search_later = False  # the cache stays locked until that index is published
         self._settled = threading.Event()  # set when this build no longer reads its site
         self._gc_before: tuple | None = None  # the collector's thresholds before this build
+        self._written: list[tuple[str, Path]] = []  # a preview's pages the engine wrote, and their cache places
 
     # -- 1. before the engine renders -------------------------------------------
     def _lock(self) -> None:
@@ -313,7 +315,10 @@ class SiteBuild:
         if page.role not in (Role.ITEM, Role.HIDDEN) or self._last_engine is None:
             return False
         key = PageCache.key(self._last_engine, self._input_digest(page), page.src_uri)
-        return self.page_cache.exists(key)
+        if self.page_cache.exists(key):
+            self._seen_finished.add(key)
+            return True
+        return False
 
     def _exports(self) -> dict[str, str]:
         files = data_files(self.derived, self.settings.site_url)
@@ -378,7 +383,7 @@ class SiteBuild:
             search = self.page_cache.search_document(key) if page.searchable else None
             if page.searchable and search is None:
                 continue
-            path = self.page_cache.finished(key)
+            path = self.page_cache.finished(key, seen=key in self._seen_finished)
             if path is None:
                 continue
             if search is not None:
@@ -421,6 +426,8 @@ class SiteBuild:
         handed = self.gate is not None and self.gate.page(dest_uri, html, keep)
         if keep is not None and not handed:
             self.page_cache.put(key, html)
+        if keep is not None and self.session is not None:
+            self._written.append((dest_uri, keep))
 
     def page_rendered(self, src_uri: str, dest_uri: str, title: str, html: str) -> str:
         """The page's content HTML as published: a generated page's own HTML
@@ -502,6 +509,13 @@ class SiteBuild:
                 publish_gate.finish_check(site_dir, findings, self.clean_files)
             except publish_gate.PublishGateError as exc:
                 raise BuildError(exc.message) from None
+        if self._written:
+            # A preview's next build keeps the pages that are the cache's very
+            # files (PreviewSession.put_back): the engine's pages become so.
+            # The workers have stored them by now (the gate waited for them).
+            for dest_uri, keep in self._written:
+                share_file(site_dir / dest_uri, keep)
+            self._written = []
         if self.report_pdfs:
             # From the pages the gate has just passed, reading only the site's files.
             with self.timings.phase("rapport-pdf"):

@@ -84,11 +84,12 @@ class PageCache:
         self.hits += 1
         return html
 
-    def finished(self, key: str) -> Path | None:
+    def finished(self, key: str, seen: bool = False) -> Path | None:
         """Where ``key``'s page lies, finished, for the engine to copy as it
-        is; None if no build stored it."""
+        is; None if no build stored it. ``seen``: :meth:`exists` said so in
+        this build (the build holds the cache: nothing removed it since)."""
         name = self._name(key)
-        if not os.path.isfile(name):
+        if not seen and not os.path.isfile(name):
             return None
         self.used.add(key)
         self.hits += 1

@@ -16,8 +16,13 @@ and the next build waits for it first.
 
 from __future__ import annotations
 
+import filecmp
+import os
+import shutil
 import sys
+import tempfile
 import threading
+from pathlib import Path
 
 from . import worker_pool
 
@@ -33,6 +38,7 @@ class PreviewSession:
         # (each imports the renderer) cost a second of CPU per save.
         self._workers = None
         self._setups = None
+        self._aside: Path | None = None  # the last build's site, while the engine empties the folder
 
     def search_pending(self, thread: threading.Thread) -> None:
         self._search = thread
@@ -61,7 +67,98 @@ class PreviewSession:
         if pool is not None:
             pool.shutdown(wait=True, cancel_futures=True)
 
+    # -- the last build's site ----------------------------------------------------
+    def set_aside(self, site_dir: Path) -> None:
+        """Move what the last build published out of ``site_dir`` (a rename
+        per top-level entry) before the engine empties the folder for the
+        next build. Emptying it and linking every finished page again, each
+        in a folder of its own, was 1.4 s of a rebuild at 5,000 projects;
+        :meth:`put_back` returns the pages that are still right."""
+        self.discard_aside()
+        site_dir = Path(site_dir)
+        for leftover in site_dir.parent.glob(f".{site_dir.name}-förra-*"):
+            shutil.rmtree(leftover, ignore_errors=True)  # from a server that was killed
+        try:
+            entries = os.listdir(site_dir)
+        except OSError:
+            return
+        if entries:
+            aside = Path(tempfile.mkdtemp(dir=site_dir.parent, prefix=f".{site_dir.name}-förra-"))
+            for name in entries:
+                os.replace(site_dir / name, aside / name)
+            self._aside = aside
+
+    def put_back(self, site_dir: Path, finished: dict[str, str]) -> set[str]:
+        """Put the set-aside site back with only the finished pages of this
+        build that it holds as they are (the very file of the page cache:
+        ``finished`` maps output path to it); every other file of the last
+        build goes, and so does every folder left empty, so the engine writes
+        the rest into a site as clean as an emptied one. Returns the output
+        paths already in place."""
+        aside, self._aside = self._aside, None
+        if aside is None:
+            return set()
+        in_place: set[str] = set()
+        try:
+            _keep_only(str(aside), "", finished, in_place)
+            for name in os.listdir(aside):
+                os.replace(aside / name, Path(site_dir) / name)
+        finally:
+            shutil.rmtree(aside, ignore_errors=True)
+        return in_place
+
+    def discard_aside(self) -> None:
+        """Drop the set-aside site (a build that failed before :meth:`put_back`)."""
+        aside, self._aside = self._aside, None
+        if aside is not None:
+            shutil.rmtree(aside, ignore_errors=True)
+
     def close(self) -> None:
         """At the server's end: the search index's publishing, then the workers."""
         self.wait()
         self._stop_workers()
+        self.discard_aside()
+
+
+def _keep_only(folder: str, prefix: str, finished: dict[str, str], in_place: set[str]) -> bool:
+    """Remove from ``folder`` every file that is not a finished page still
+    right, and every folder left empty; True if ``folder`` is empty now."""
+    empty = True
+    with os.scandir(folder) as listing:
+        entries = list(listing)
+    for entry in entries:
+        published = prefix + entry.name
+        if entry.is_dir(follow_symlinks=False):
+            if _keep_only(entry.path, published + "/", finished, in_place):
+                os.rmdir(entry.path)
+            else:
+                empty = False
+            continue
+        source = finished.get(published)
+        if source is not None and _still_right(entry.path, source):
+            in_place.add(published)
+            empty = False
+        else:
+            os.unlink(entry.path)
+    return empty
+
+
+def _still_right(path: str, cached: str) -> bool:
+    """Whether the published file ``path`` is the cache's file ``cached``:
+    the very file (linked from the cache), or one with the same bytes (the
+    engine wrote it when it rendered the page), which is then replaced by a
+    link to the cache's, so the next build knows it by a look at the inode."""
+    try:
+        if os.path.samefile(path, cached):
+            return True
+        if os.path.getsize(path) != os.path.getsize(cached) or not filecmp.cmp(path, cached, shallow=False):
+            return False
+    except OSError:
+        return False
+    try:
+        temporary = f"{path}.{os.getpid()}.länk"
+        os.link(cached, temporary)
+        os.replace(temporary, path)
+    except OSError:
+        pass  # another file system: the same bytes will do, compared again next time
+    return True

@@ -65,9 +65,12 @@ class MetodbankPlugin(BasePlugin[MetodbankConfig]):
             session.close()
 
     def on_pre_build(self, config):
-        # The last preview build may still publish its search index into the site MkDocs cleans next.
         if getattr(self, "session", None) is not None:
+            # The last preview build may still publish its search index into the site MkDocs cleans next.
             self.session.wait()
+            if not self.dirty:
+                # MkDocs empties the site next: its finished pages are put back in on_files.
+                self.session.set_aside(Path(config.site_dir))
 
     def on_config(self, config):
         if not config.use_directory_urls:
@@ -116,12 +119,18 @@ class MetodbankPlugin(BasePlugin[MetodbankConfig]):
         # Pages render in the core's order, so finished search parts index meanwhile.
         files = Files(sorted(files, key=lambda f: self.build.render_order(f.src_uri)))
         self.finished = self.build.begin_render(engine_digest(config, files))
+        finished = {}
         for src_uri, path in self.finished.items():
             # An unchanged page outside the nav is published as the file it
             # was; its Markdown page stays, excluded, so links to it resolve.
             page = files.get_file_from_path(src_uri)
             page.inclusion = InclusionLevel.EXCLUDED
-            files.append(_FinishedPage.generated(config, page.dest_uri, abs_src_path=str(path)))
+            finished[page.dest_uri] = str(path)
+        in_place = self.session.put_back(Path(config.site_dir), finished) if getattr(self, "session", None) else ()
+        for dest_uri, path in finished.items():
+            file = _FinishedPage.generated(config, dest_uri, abs_src_path=path)
+            file.in_place = dest_uri in in_place
+            files.append(file)
         self.files = files
         self.cached: dict[str, str] = {}
         _LINKS_TO_FINISHED.src_uris = set(self.finished)
@@ -182,6 +191,8 @@ class MetodbankPlugin(BasePlugin[MetodbankConfig]):
 
     def on_build_error(self, error):
         _LINKS_TO_FINISHED.src_uris = set()
+        if getattr(self, "session", None) is not None:
+            self.session.discard_aside()
         if getattr(self, "build", None) is not None:
             self.build.abandon()
 
@@ -198,8 +209,11 @@ class _FinishedPage(File):
     creating their folders is most of what remains). The target is replaced,
     never written through, so the cache's copy cannot change."""
 
+    in_place = False  # a preview's last build published it, and it is still right (PreviewSession.put_back)
+
     def copy_file(self, dirty: bool = False) -> None:
-        link_afresh(self.abs_src_path, self.abs_dest_path)
+        if not self.in_place:
+            link_afresh(self.abs_src_path, self.abs_dest_path)
 
 
 class _LinksToFinished(logging.Filter):
