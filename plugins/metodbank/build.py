@@ -283,7 +283,7 @@ class SiteBuild:
         timings.counts["sidmallar"] = "återanvända" if self.generator.reused_templates else "renderade"
         outputs: list[OutputFile] = []
         for page in self.pages.values():
-            digest = self.digests[page.src_uri] = self._input_digest(page)
+            digest = self._input_digest(page)
             outputs.append(OutputFile(page.src_uri, page.role, 0, digest, content=page.content))
         with timings.phase("export"):
             # Exports carry absolute addresses when the site's address is known.
@@ -306,8 +306,12 @@ class SiteBuild:
     def _input_digest(self, page: Page) -> str:
         """Everything of ours a generated page depends on: the page (its own
         digest covers its source, HTML, contents list and facets), the search
-        terms added to it and our version."""
-        return _digest(self._salt, page.digest, self.compound_terms.get(page.src_uri, ""))
+        terms added to it and our version. Kept in ``digests``, made once."""
+        digest = self.digests.get(page.src_uri)
+        if digest is None:
+            digest = self.digests[page.src_uri] = _digest(self._salt, page.digest,
+                                                          self.compound_terms.get(page.src_uri, ""))
+        return digest
 
     def _finished_before(self, page: Page) -> bool:
         """Whether the last build finished ``page`` as it is now (with the

@@ -81,19 +81,23 @@ def link_afresh(source, target) -> None:
     link_or_copy(source, target)
 
 
-def share_file(source, target) -> None:
-    """Make ``target`` the very file ``source`` is (a hard link swapped in
-    whole), when both hold the same bytes and lie on one file system; left
-    as it is otherwise. Safe only where nothing writes into either in place."""
+def share_file(source, target) -> bool:
+    """Whether ``target`` holds the bytes ``source`` does; if so, it is made
+    the very file ``source`` is (a hard link swapped in whole) where both lie
+    on one file system. Safe only where nothing writes into either in place."""
+    try:
+        if not filecmp.cmp(source, target, shallow=False):  # sizes first, then bytes
+            return False
+    except OSError:
+        return False
     temporary = f"{target}.{os.getpid()}.{threading.get_ident()}.länk"
     try:
-        if not filecmp.cmp(source, target, shallow=False):
-            return
         os.link(source, temporary)
         os.replace(temporary, target)
-    except OSError:
+    except OSError:  # another file system: the same bytes, not the same file
         with contextlib.suppress(OSError):
             os.unlink(temporary)
+    return True
 
 
 def link_or_copy(source, target) -> None:

@@ -3,11 +3,13 @@
 ``make serve`` rebuilds the whole site on every save, in one process that
 lives as long as the server. A build from nothing must find everything on
 disk; a preview's next build can also find it in memory, which the cache
-files cannot beat: the bank as it was read, file by file, and which
-published files were found clean. What is kept is checked against the file
-it stands for (its size and modification time) before it is used, so a
-preview shows exactly what a build would. The worker processes are kept
-too, while their setup (the bank's list of files) is the same.
+files cannot beat: the bank as it was read (each document reused only for
+a file with the same digest), the digests of the published files (reused
+for a file with the same inode, size and modification time) and the last
+site's finished pages (kept only if they are the page cache's very file
+or hold its bytes), so a preview shows exactly what a build would. The
+worker processes are kept too, while their setup (the bank's list of
+files) is the same.
 
 The search index is the one thing a preview lets lag: it is swapped in when
 it is ready, a few seconds after the page (see ``PartedIndex.finish_later``),
@@ -16,7 +18,6 @@ and the next build waits for it first.
 
 from __future__ import annotations
 
-import filecmp
 import os
 import shutil
 import sys
@@ -25,12 +26,13 @@ import threading
 from pathlib import Path
 
 from . import worker_pool
+from .files import share_file
 
 
 class PreviewSession:
     def __init__(self):
         self._search: threading.Thread | None = None
-        # published path -> (inode, size, mtime_ns, digest) of files the gate found clean
+        # published path -> (inode, size, mtime_ns, digest) of the files the gate hashed
         self.clean_by_stat: dict[str, tuple] = {}
         # the content cache and the validated documents (see bank.load_bank)
         self.read_files: dict = {}
@@ -146,19 +148,11 @@ def _keep_only(folder: str, prefix: str, finished: dict[str, str], in_place: set
 def _still_right(path: str, cached: str) -> bool:
     """Whether the published file ``path`` is the cache's file ``cached``:
     the very file (linked from the cache), or one with the same bytes (the
-    engine wrote it when it rendered the page), which is then replaced by a
-    link to the cache's, so the next build knows it by a look at the inode."""
+    engine wrote it when it rendered the page), which is then made the
+    cache's file, so the next build knows it by a look at the inode."""
     try:
         if os.path.samefile(path, cached):
             return True
-        if os.path.getsize(path) != os.path.getsize(cached) or not filecmp.cmp(path, cached, shallow=False):
-            return False
     except OSError:
         return False
-    try:
-        temporary = f"{path}.{os.getpid()}.länk"
-        os.link(cached, temporary)
-        os.replace(temporary, path)
-    except OSError:
-        pass  # another file system: the same bytes will do, compared again next time
-    return True
+    return share_file(cached, path)
