@@ -248,3 +248,31 @@ def test_the_checker_with_a_warm_cache_reports_what_a_cold_one_does(tmp_path):
     cold = [run_cli(bank, *args) for args in ((), (f"projekt/{target.name}",))]
     assert warm == cold
     assert warm[0][0] == 1 and any("kanske-" in line for line in warm[1][1])
+
+
+def test_a_cache_the_checker_saved_gives_the_build_every_document(tmp_path, monkeypatch):
+    """The checker reads only the light half of the content cache (the
+    problems); when it saves the cache, the documents of the files it did not
+    parse must still be in it, and those of the files it did must be the new
+    ones: the build then parses nothing and gets what a cold load gets."""
+    from metodbank import bank as bank_module
+    from metodbank.bank import load_bank
+
+    bank = copy_bank(tmp_path / "bank")
+    cache = bank / ".cache" / "metodbank"
+    load_bank(bank, cache_dir=cache)  # as a build leaves it
+    changed = sorted((bank / "projekt").glob("*.md"))[:3]
+    for path in changed:
+        _replace(path, "\n## ", "\nEn mening som bara finns efter kontrollen.\n\n## ")
+    monkeypatch.setattr(bank_module, "FEW_CHANGED", 0)  # the checker saves even for three files
+    checked = load_bank(bank, check_only=True, cache_dir=cache)
+    assert checked.cache_misses == len(changed)
+
+    warm = load_bank(bank, cache_dir=cache)
+    assert (warm.cache_hits, warm.cache_misses) == (warm.files, 0)
+    cold = load_bank(bank)
+    for kind in ("projekt", "metoder", "systemfel"):
+        assert warm.documents(kind).keys() == cold.documents(kind).keys()
+        for slug, document in cold.documents(kind).items():
+            assert (warm.documents(kind)[slug].meta, warm.documents(kind)[slug].body) == (document.meta, document.body)
+    assert sum("bara finns efter kontrollen" in d.body for d in warm.documents("projekt").values()) == len(changed)

@@ -96,8 +96,8 @@ def content_files(root: Path) -> list[tuple[str, Path]]:
         if folder.is_dir():
             for dirpath, dirnames, filenames in os.walk(folder):
                 dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-                found.extend((kind, Path(dirpath) / name) for name in sorted(filenames)
-                             if name[-3:].lower() == ".md")
+                here = Path(dirpath)  # once per folder: a Path per file was a tenth of checking one file
+                found.extend((kind, here / name) for name in sorted(filenames) if name[-3:].lower() == ".md")
     return found
 
 
@@ -128,11 +128,12 @@ def refusal(path: Path, root: Path, real_dirs: dict | None = None) -> tuple[str 
     real path is inside ``root``.
     """
     name = printable(path.name)
+    text = os.fspath(path)
     try:
-        info = os.lstat(path)
+        info = os.lstat(text)
     except OSError as exc:
         return f"filen kan inte läsas: {os_error(exc)}", None
-    folder = str(path.parent)
+    folder = os.path.dirname(text)
     real_dirs = {} if real_dirs is None else real_dirs
     if folder not in real_dirs:  # per folder, not per file: 5,000 files share three folders
         real_dirs[folder] = Path(os.path.realpath(folder)).is_relative_to(root)
@@ -210,11 +211,9 @@ def display_base(root: Path) -> Path:
 
 
 def display_path(path: Path, base: Path) -> str:
-    try:
-        shown = path.relative_to(base).as_posix()
-    except ValueError:
-        shown = path.as_posix()
-    return printable(shown)
+    # As Path.relative_to, on the strings: it is called for every file of the bank.
+    text, prefix = path.as_posix(), base.as_posix().rstrip("/") + "/"
+    return printable(text[len(prefix):] if text.startswith(prefix) else text)
 
 
 def printable(name: str) -> str:
@@ -298,7 +297,10 @@ def _load_cached(jobs, vocab: Vocabularies, today: dt.date, cache_dir: Path, ban
     if kept:
         cache.again()  # loading and saving it were 1 s of a preview's rebuild at 5,000 projects
     else:
-        cache = memory["cache"] = ContentCache(Path(cache_dir) / CACHE_FILE, salt)
+        # The checker alone reads only what it needs: the problems, not the documents.
+        cache = ContentCache(Path(cache_dir) / CACHE_FILE, salt, light_only=check_only)
+        if not check_only:
+            memory["cache"] = cache
         memory["documents"], memory["unsaved"] = {}, 0
     # Validated models, by key and file digest: frozen, so shared between loads.
     known, documents = memory["documents"], {}
@@ -312,22 +314,24 @@ def _load_cached(jobs, vocab: Vocabularies, today: dt.date, cache_dir: Path, ban
         except Refused:
             raw = None  # load_document reports it
         digest = hashlib.sha256(raw).hexdigest() if raw is not None else None
-        entry = cache.get(key, digest)
+        # The build needs the heavy part too, the document's data; the checker not.
+        entry = cache.get(key, digest, with_heavy=not check_only)
         if entry is None:
             # The bytes just hashed are parsed too: each file is read once.
             parsed, document, problems = _load_one(job, vocab, today, raw=raw)
             # Plain data pickles and loads far faster than pydantic models, and
             # re-validating a valid dict is cheap; problems are kept as found.
-            entry = (bankwide.slim(parsed) if parsed is not None else None, problems,
-                     None if document is None else (parsed.data, document.body, document.body_line, document.digest))
-            cache.put(key, digest, entry)
+            entry = (bankwide.slim(parsed) if parsed is not None else None, problems)
+            cache.put(key, digest, entry, None if document is None else
+                      (parsed.data, document.body, document.body_line, document.digest))
             if document is not None:
                 documents[(key, document.digest)] = document
             results.append((entry[0], document, problems))
             continue
-        slim, problems, stored = entry
+        slim, problems = entry
         document = None
-        if stored is not None and not check_only:  # the checker needs problems, not models
+        stored = None if check_only else cache.get_heavy(key)
+        if stored is not None:  # only for the build: the checker needs problems, not models
             data, body, body_line, file_digest = stored
             document = known.get((key, file_digest))
             if document is None:

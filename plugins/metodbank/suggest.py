@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+from collections import Counter
 import unicodedata
 
 _FOLD = str.maketrans({"å": "a", "ä": "a", "ö": "o", "é": "e", "ü": "u", "_": "-", " ": "-"})
@@ -40,6 +41,21 @@ def slugify(text: str) -> str:
         out.append(ch if ch.isascii() and ch.isalnum() else "-")
     slug = "-".join(part for part in "".join(out).split("-") if part)
     return slug[:80].strip("-")
+
+
+def may_be_within(a: str, b: str, edits: int, letters_a: Counter | None = None,
+                  letters_b: Counter | None = None) -> bool:
+    """False only when ``a`` and ``b`` are surely more than ``edits`` edits
+    apart. Each edit adds at most one letter to what one name has and the
+    other lacks, counted with repeats (the "bag distance"), so more than
+    ``edits`` such letters on either side rule the pair out. Far cheaper
+    than :func:`edit_distance`; pass ``Counter(name)`` for each name when
+    comparing many pairs."""
+    if abs(len(a) - len(b)) > edits:
+        return False
+    letters_a = Counter(a) if letters_a is None else letters_a
+    letters_b = Counter(b) if letters_b is None else letters_b
+    return sum((letters_a - letters_b).values()) <= edits and sum((letters_b - letters_a).values()) <= edits
 
 
 def edit_distance(a: str, b: str, limit: int = 3) -> int:

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 
 from .. import kinds
 from ..body import file_exists, site_path  # the same mapping the build links with
 from ..forbund import identifier
 from ..model import _SLUG
-from ..suggest import edit_distance, nearest
+from ..suggest import edit_distance, may_be_within, nearest
 
 
 def _slug_list(value) -> list:
@@ -109,9 +109,13 @@ def _warn_near_duplicates(bank, forbund_files) -> None:
     typo hears about it even when it is checked alone; when both spellings
     are equally common, on both."""
     names = sorted(forbund_files)
+    # Comparing every pair was 0.18 s of checking one file at 5,000 projects:
+    # a cheap necessary condition passes over most pairs first.
+    letters = {name: Counter(name) for name in names}
     for i, first in enumerate(names):
         for second in names[i + 1 :]:
-            if abs(len(first) - len(second)) > 2 or edit_distance(first, second, 3) > 2:
+            if (not may_be_within(first, second, 2, letters[first], letters[second])
+                    or edit_distance(first, second, 3) > 2):
                 continue
             first_files = len({path for path, _line, _name in forbund_files[first]})
             second_files = len({path for path, _line, _name in forbund_files[second]})
