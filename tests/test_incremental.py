@@ -127,6 +127,8 @@ def test_a_warm_rebuild_publishes_what_a_cold_build_does(warm_bank, tmp_path, na
     edit, most = EDITS[name]
     warm = tmp_path / "varm"
     shutil.copytree(warm_bank, warm, symlinks=True)  # with its warm .cache
+    # Into the last build's site, as `make site` builds: what stays in place must be right.
+    shutil.copytree(warm_bank.parent / "site", tmp_path / "site-varm")
     edit(warm)
     everything = build(warm, tmp_path / "site-varm", counts=None)
     counts = everything["sidcache"]
@@ -276,3 +278,58 @@ def test_a_cache_the_checker_saved_gives_the_build_every_document(tmp_path, monk
         for slug, document in cold.documents(kind).items():
             assert (warm.documents(kind)[slug].meta, warm.documents(kind)[slug].body) == (document.meta, document.body)
     assert sum("bara finns efter kontrollen" in d.body for d in warm.documents("projekt").values()) == len(changed)
+
+
+def test_a_rebuild_keeps_the_unchanged_pages_in_place_and_nothing_else(warm_bank, tmp_path):
+    """A build into the folder of the last one leaves its unchanged pages
+    where they are (emptying the folder and making a folder per page again
+    was a fifth of a rebuild), removes every other file of the last build
+    and, as MkDocs does, leaves hidden entries (a deployment's .git) alone."""
+    bank = tmp_path / "varm"
+    shutil.copytree(warm_bank, bank, symlinks=True)
+    site = tmp_path / "site"
+    build(bank, site)
+    project = sorted((bank / "projekt").glob("*.md"))
+    unchanged, edited = site / "projekt" / project[-1].stem, site / "projekt" / project[0].stem
+    before = unchanged.stat().st_ino, edited.stat().st_ino
+    (site / "gammal-sida").mkdir()
+    (site / "gammal-sida" / "index.html").write_text("<p>från ett äldre bygge</p>", "utf-8")
+    (site / "projekt" / "gammal.html").write_text("<p>från ett äldre bygge</p>", "utf-8")
+    (site / ".git").mkdir()
+    (site / ".git" / "HEAD").write_text("ref: refs/heads/gh-pages\n", "utf-8")
+    _replace(project[0], "\n## ", "\nEn ny mening i brödtexten.\n\n## ")
+
+    counts = build(bank, site)
+    assert counts["missar"] == 1 and counts["färdiga"] > 30, counts
+    assert unchanged.stat().st_ino == before[0]  # the very folder: kept in place, not made again
+    assert "En ny mening i brödtexten." in (edited / "index.html").read_text("utf-8")
+    assert not (site / "gammal-sida").exists() and not (site / "projekt" / "gammal.html").exists()
+    assert (site / ".git" / "HEAD").read_text("utf-8") == "ref: refs/heads/gh-pages\n"
+    assert not [p for p in site.iterdir() if p.name.startswith(".metodbank")]
+    shutil.rmtree(site / ".git")
+    cold = tmp_path / "kall"
+    shutil.copytree(bank, cold, ignore=shutil.ignore_patterns(".cache"))
+    build(cold, tmp_path / "site-kall")
+    assert differences(site, tmp_path / "site-kall") == []
+
+
+def test_a_few_changed_files_leave_the_content_cache_file_alone(tmp_path, monkeypatch):
+    """Rewriting the whole content cache for one changed file cost more than
+    parsing that file again: a run saves once more than a few are stale."""
+    from metodbank import bank as bank_module
+    from metodbank.bank import CACHE_FILE, load_bank
+
+    bank = copy_bank(tmp_path / "bank")
+    cache = bank / ".cache" / "metodbank"
+    load_bank(bank, cache_dir=cache)
+    written = (cache / CACHE_FILE).stat().st_mtime_ns
+    target = sorted((bank / "projekt").glob("*.md"))[0]
+    _replace(target, "\n## ", "\nEn mening till.\n\n## ")
+    for _ in range(2):
+        loaded = load_bank(bank, cache_dir=cache)
+        assert loaded.cache_misses == 1 and (cache / CACHE_FILE).stat().st_mtime_ns == written
+        assert "En mening till." in loaded.documents("projekt")[target.stem].body
+    monkeypatch.setattr(bank_module, "FEW_CHANGED", 0)
+    load_bank(bank, cache_dir=cache)
+    assert (cache / CACHE_FILE).stat().st_mtime_ns != written
+    assert load_bank(bank, cache_dir=cache).cache_misses == 0

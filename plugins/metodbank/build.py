@@ -51,6 +51,7 @@ from .exports import data_files, robots_txt
 from .files import code_digest, link_afresh, share_file, write_atomic  # link_afresh: how an adapter publishes a finished page
 from .memo import memoised
 from .pagecache import PageCache
+from .kept_site import KeptSite  # an adapter keeps the last site in place with it
 from .preview import PreviewSession  # an adapter keeps one per preview server
 from .problems import Problem
 from .search.related import related
@@ -515,7 +516,7 @@ class SiteBuild:
                 raise BuildError(exc.message) from None
         if self._written:
             # A preview's next build keeps the pages that are the cache's very
-            # files (PreviewSession.put_back): the engine's pages become so.
+            # files (KeptSite.put_back): the engine's pages become so.
             # The workers have stored them by now (the gate waited for them).
             for dest_uri, keep in self._written:
                 share_file(site_dir / dest_uri, keep)

@@ -26,8 +26,8 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.toc import get_toc
 from mkdocs.utils import get_build_date
 
-from ..build import (ASSET_DIR, ASSETS, BuildError, ContentError, PreviewSession, Role, SiteBuild, content_folders,
-                     link_afresh)
+from ..build import (ASSET_DIR, ASSETS, BuildError, ContentError, KeptSite, PreviewSession, Role, SiteBuild,
+                     content_folders, link_afresh)
 from ..settings import SettingsError, read_settings
 from .config import MetodbankConfig
 from .digest import engine_digest
@@ -68,9 +68,10 @@ class MetodbankPlugin(BasePlugin[MetodbankConfig]):
         if getattr(self, "session", None) is not None:
             # The last preview build may still publish its search index into the site MkDocs cleans next.
             self.session.wait()
-            if not self.dirty:
-                # MkDocs empties the site next: its finished pages are put back in on_files.
-                self.session.set_aside(Path(config.site_dir))
+        self.kept_site = KeptSite()
+        if not getattr(self, "dirty", False):
+            # MkDocs empties the site next: the last build's finished pages are put back in on_files.
+            self.kept_site.set_aside(Path(config.site_dir))
 
     def on_config(self, config):
         if not config.use_directory_urls:
@@ -126,7 +127,8 @@ class MetodbankPlugin(BasePlugin[MetodbankConfig]):
             page = files.get_file_from_path(src_uri)
             page.inclusion = InclusionLevel.EXCLUDED
             finished[page.dest_uri] = str(path)
-        in_place = self.session.put_back(Path(config.site_dir), finished) if getattr(self, "session", None) else ()
+        kept_site = getattr(self, "kept_site", None)
+        in_place = kept_site.put_back(Path(config.site_dir), finished) if kept_site is not None else set()
         for dest_uri, path in finished.items():
             file = _FinishedPage.generated(config, dest_uri, abs_src_path=path)
             file.in_place = dest_uri in in_place
@@ -191,8 +193,8 @@ class MetodbankPlugin(BasePlugin[MetodbankConfig]):
 
     def on_build_error(self, error):
         _LINKS_TO_FINISHED.src_uris = set()
-        if getattr(self, "session", None) is not None:
-            self.session.discard_aside()
+        if getattr(self, "kept_site", None) is not None:
+            self.kept_site.discard()
         if getattr(self, "build", None) is not None:
             self.build.abandon()
 
@@ -209,7 +211,7 @@ class _FinishedPage(File):
     creating their folders is most of what remains). The target is replaced,
     never written through, so the cache's copy cannot change."""
 
-    in_place = False  # a preview's last build published it, and it is still right (PreviewSession.put_back)
+    in_place = False  # the last build published it, and it is still right (KeptSite.put_back)
 
     def copy_file(self, dirty: bool = False) -> None:
         if not self.in_place:
