@@ -43,7 +43,7 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
-from . import body, publish_gate, report_pdf, reports, schema, worker_pool
+from . import body, collector, publish_gate, report_pdf, reports, schema, worker_pool
 from .gate_workers import GateWorkers
 from .bank import FOLDERS, Bank, load_bank
 from .derive import Derived, derive
@@ -72,12 +72,6 @@ ASSET_DIR = "assets/metodbank"
 # until the engine copies them (100 MB less at the peak with 10,000 projects).
 # The example bank's projekt.json is one, so every test build takes that path.
 LARGE_FILE = 32_000
-# CPython's collector walks every live object on a full collection, and a
-# build keeps hundreds of thousands alive (the bank, derived facts, pages):
-# with the default thresholds a preview's rebuild at 5,000 projects spent
-# 1.2–4 s of its 8–9 s collecting, nearly all of it finding nothing. The
-# build raises the thresholds while it runs and restores them after.
-BUILD_GC_THRESHOLDS = (50_000, 20, 100)
 
 
 @dataclass(frozen=True)
@@ -242,7 +236,7 @@ class SiteBuild:
         self._lock()
         if self._gc_before is None:
             self._gc_before = gc.get_threshold()
-            gc.set_threshold(*BUILD_GC_THRESHOLDS)
+            gc.set_threshold(*collector.THRESHOLDS)  # from prepare to the build's end (see collector.py)
         with timings.phase("kontroll"):
             bank = load_bank(self.root, self.settings.vocab, progress=timings.counter, cache_dir=self.cache_dir,
                              memory=self.session.read_files if self.session is not None else None)
