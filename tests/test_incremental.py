@@ -36,10 +36,10 @@ TIMINGS = re.compile(r"^metodbank-tider: (.*)$", re.MULTILINE)
 SITE_URL = "https://metodbank.exempel.se/"
 
 
-def build(bank: Path, site: Path, counts: str | None = "sidcache", *extra: str) -> dict:
+def build(bank: Path, site: Path, counts: str | None = "sidcache", *extra: str, env: dict | None = None) -> dict:
     """Build ``bank`` into ``site``; returns a cache's counts (the page cache's by default; None: all)."""
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1", SOURCE_DATE_EPOCH=SOURCE_DATE_EPOCH, METODBANK_TIMINGS="1",
-               SITE_URL=SITE_URL)
+               SITE_URL=SITE_URL, **(env or {}))
     # MkDocs warns of every --dirty build: such a build cannot also be --strict.
     strict = [] if "--dirty" in extra else ["--strict"]
     proc = subprocess.run([str(MKDOCS), "build", *strict, "-f", str(bank / "mkdocs.yml"), "-d", str(site), *extra],
@@ -333,3 +333,20 @@ def test_a_few_changed_files_leave_the_content_cache_file_alone(tmp_path, monkey
     load_bank(bank, cache_dir=cache)
     assert (cache / CACHE_FILE).stat().st_mtime_ns != written
     assert load_bank(bank, cache_dir=cache).cache_misses == 0
+
+
+def test_pages_outside_the_nav_share_one_drawing_of_it(tmp_path):
+    """The theme's nav is drawn once for the pages outside it that see it
+    from the same place (mkdocs_plugin/nav_memo.py): a cold build with the
+    memo publishes exactly what one drawing every page's nav afresh does."""
+    bank = copy_bank(tmp_path / "bank")
+    items = sum(len(list((bank / folder).glob("*.md"))) for folder in ("projekt", "metoder", "systemfel"))
+    memo = build(bank, tmp_path / "med", counts="navminne")
+    # One drawing per place the item pages see the nav from; every other item page reuses one.
+    assert 0 < memo["ritningar"] <= 8 and memo["återanvända"] >= items - memo["ritningar"]
+    shutil.rmtree(bank / ".cache")
+    counts = build(bank, tmp_path / "utan", counts=None, env={"METODBANK_NO_NAV_MEMO": "1"})
+    assert "navminne" not in counts
+    assert differences(tmp_path / "med", tmp_path / "utan") == []
+    page = next((tmp_path / "med" / "projekt").glob("*/index.html")).read_text("utf-8")
+    assert page.count('<nav class="md-nav md-nav--primary"') == 1 and 'href="../../metoder/"' in page

@@ -30,6 +30,7 @@ from ..build import (ASSET_DIR, ASSETS, BuildError, ContentError, KeptSite, Prev
                      content_folders, link_afresh)
 from ..settings import SettingsError, read_settings
 from .config import MetodbankConfig
+from . import nav_memo
 from .digest import engine_digest
 
 log = logging.getLogger("mkdocs.plugins.metodbank")
@@ -88,7 +89,7 @@ class MetodbankPlugin(BasePlugin[MetodbankConfig]):
         if config.theme.name == "material":
             config.theme["font"] = False
         # Our theme overrides (the header search box) take precedence over the theme's.
-        overrides = str(resources.files("metodbank").joinpath("theme_overrides"))
+        self.overrides = overrides = str(resources.files("metodbank").joinpath("theme_overrides"))
         if overrides not in config.theme.dirs:
             config.theme.dirs.insert(0, overrides)
         for name in ASSETS:
@@ -138,6 +139,11 @@ class MetodbankPlugin(BasePlugin[MetodbankConfig]):
         _LINKS_TO_FINISHED.src_uris = set(self.finished)
         return files
 
+    def on_env(self, env, config, files):
+        # Pages outside the nav share one drawing of it (see nav_memo.py).
+        self.nav_memo = nav_memo.install(env, config, self.overrides)
+        return env
+
     def on_template_context(self, context, template_name, config):
         if template_name == "sitemap.xml" and self.build is not None and self.finished:
             # The finished pages are published like any other: the sitemap lists them in their place.
@@ -186,6 +192,9 @@ class MetodbankPlugin(BasePlugin[MetodbankConfig]):
 
     def on_post_build(self, config):
         _LINKS_TO_FINISHED.src_uris = set()
+        memo = getattr(self, "nav_memo", None)
+        if memo is not None:
+            self.build.timings.counts["navminne"] = {"ritningar": len(memo.drawings), "återanvända": memo.hits}
         try:
             self.build.finish(Path(config.site_dir))
         except BuildError as exc:
