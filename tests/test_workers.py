@@ -72,3 +72,33 @@ def test_no_workers_when_the_main_script_cannot_be_imported_again():
     done = subprocess.run([sys.executable, "-"], input=script, capture_output=True, text=True, timeout=60)
     assert done.returncode == 0 and done.stdout.strip() == "ingen pool", done.stderr
     assert "Traceback" not in done.stderr
+
+
+class _RecordingPool:
+    """Counts what is handed over; a real pool's futures are not needed here."""
+
+    def __init__(self):
+        self.batches: list[list] = []
+
+    def submit(self, function, jobs):
+        self.batches.append(jobs)
+        return None
+
+
+def test_a_few_bodies_are_rendered_here_rather_than_waiting_for_the_workers():
+    """One edited project: its body is rendered by the generator, not after
+    the workers have started (0.4 s at 1,000 projects); a whole bank's
+    bodies still go to the workers, the last short batch too."""
+    from metodbank.site.pages import _BodyJobs
+
+    few = _BodyJobs(_RecordingPool())
+    pool = few.workers
+    places = [few.add(b"k%d" % i, ("text", f"projekt/{i}.md", "../../", frozenset())) for i in range(3)]
+    few.send(last=True)
+    assert pool.batches == [] and all(few.result(batch, index) is None for _k, _j, batch, index in places)
+
+    many = _BodyJobs(_RecordingPool())
+    for i in range(_BodyJobs.BATCH + 4):
+        many.add(b"k%d" % i, ("text", f"projekt/{i}.md", "../../", frozenset()))
+    many.send(last=True)
+    assert [len(batch) for batch in many.workers.batches] == [_BodyJobs.BATCH, 4]
