@@ -25,6 +25,21 @@ PER_PART = 5
 
 
 # --------------------------------------------------------------------------
+# Which Pagefind runs (no build)
+
+def test_the_build_runs_the_pagefind_binary_whose_version_keys_the_cache():
+    """The parts are run by Pagefind's binary itself (not through Python's
+    start-up); it is the version the cache keys name, so a new Pagefind
+    indexes every part again."""
+    import importlib.metadata
+
+    command = pi._pagefind_command()
+    assert Path(command[0]).name.startswith("pagefind") and os.access(command[0], os.X_OK)
+    shown = subprocess.run([*command, "--version"], capture_output=True, text=True, check=True).stdout
+    assert shown.split() == ["pagefind", importlib.metadata.version("pagefind")]
+
+
+# --------------------------------------------------------------------------
 # How pages are split (no build)
 
 def test_part_count_is_a_power_of_two_that_covers_the_pages():
