@@ -55,6 +55,9 @@ def differences(first: Path, second: Path) -> list[str]:
     found = [f"bara i det varma bygget: {n}" for n in sorted(a.keys() - b.keys())]
     found += [f"bara i det kalla bygget: {n}" for n in sorted(b.keys() - a.keys())]
     found += [f"skiljer sig: {n}" for n in sorted(a.keys() & b.keys()) if a[n].read_bytes() != b[n].read_bytes()]
+    # A page published from the cache is readable as one the engine wrote (a web server reads it as another user).
+    found += [f"andra rättigheter: {n} ({a[n].stat().st_mode & 0o777:o}, {b[n].stat().st_mode & 0o777:o})"
+              for n in sorted(a.keys() & b.keys()) if a[n].stat().st_mode & 0o777 != b[n].stat().st_mode & 0o777]
     return found
 
 

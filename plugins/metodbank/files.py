@@ -50,14 +50,28 @@ def code_digest() -> str:
     return h.hexdigest()[:16]
 
 
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+# What open() gives a new file: mkstemp's own 0600 would make every page a
+# build publishes from the cache (a hard link to a file written here)
+# unreadable to a web server running as another user.
+_FILE_MODE = 0o666 & ~_umask()
+
+
 def write_atomic(path: Path, data: bytes | str, *, fsync: bool = False) -> None:
     """Write ``path`` whole or not at all: to a unique temporary name beside
     it, then swapped in. Unique names matter: two builds that meet in one
-    cache must never write the same temporary file."""
+    cache must never write the same temporary file. The file gets the mode
+    a plain ``open()`` would give it."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
+        os.fchmod(handle, _FILE_MODE)
         with os.fdopen(handle, "wb") as out:
             out.write(data.encode("utf-8") if isinstance(data, str) else data)
             if fsync:
