@@ -306,6 +306,11 @@ def test_a_rebuild_keeps_the_unchanged_pages_in_place_and_nothing_else(warm_bank
     assert counts["missar"] == 1 and counts["färdiga"] > 30, counts
     assert unchanged.stat().st_ino == before[0]  # the very folder: kept in place, not made again
     assert "En ny mening i brödtexten." in (edited / "index.html").read_text("utf-8")
+    # The page rendered again was published by a worker as the page cache's
+    # own file (the engine wrote nothing): the next build finds it in place.
+    cached = [p for p in (bank / ".cache" / "metodbank" / "sidor").glob("*/*.html")
+              if os.path.samefile(p, edited / "index.html")]
+    assert len(cached) == 1 and (edited / "index.html").stat().st_nlink == 2
     assert not (site / "gammal-sida").exists() and not (site / "projekt" / "gammal.html").exists()
     assert (site / ".git" / "HEAD").read_text("utf-8") == "ref: refs/heads/gh-pages\n"
     assert not [p for p in site.iterdir() if p.name.startswith(".metodbank")]

@@ -376,3 +376,38 @@ def test_worker_processes_find_what_one_process_finds(site, site_src):
     finally:
         pool.shutdown()
     assert found == expected
+
+
+@pytest.mark.parametrize("pool_state", ["igång", "stängd"])
+def test_pages_handed_to_the_workers_are_published_as_the_page_cache_files(site_src, tmp_path, pool_state):
+    """A worker stores each page it reads in the page cache and publishes it
+    as that very file, readable as the engine's own files are; a pool that
+    cannot take a batch leaves it to this process, so no page is lost."""
+    import os
+
+    from metodbank import worker_pool
+    from metodbank.gate_workers import BATCH_PAGES, GateWorkers
+
+    setup = GateWorkers.setup(site_src, site_src / "docs", site_src / "mkdocs.yml")
+    pool = worker_pool.start([setup], workers=1)
+    assert pool is not None
+    if pool_state == "stängd":
+        pool.shutdown()
+    pages = {f"projekt/p{i}/index.html": f"<p>Sida {i} – å ä ö</p>" for i in range(BATCH_PAGES + 3)}
+    handed = []
+    try:
+        gate = GateWorkers(pool, *setup[1])
+        for number, (published, html) in enumerate(pages.items()):
+            if gate.page(published, html, tmp_path / "cache" / f"{number}.html", tmp_path / "site" / published):
+                handed.append((number, published))
+        gate.publish()
+    finally:
+        pool.shutdown()
+    assert len(handed) >= BATCH_PAGES  # a shut pool is noticed at the first batch
+    mask = os.umask(0o022)
+    os.umask(mask)
+    for number, published in handed:
+        site_file, cache_file = tmp_path / "site" / published, tmp_path / "cache" / f"{number}.html"
+        assert site_file.read_text("utf-8") == pages[published]
+        assert os.path.samefile(site_file, cache_file)
+        assert site_file.stat().st_mode & 0o777 == 0o666 & ~mask

@@ -48,7 +48,7 @@ from .gate_workers import GateWorkers
 from .bank import FOLDERS, Bank, load_bank
 from .derive import Derived, derive
 from .exports import data_files, robots_txt
-from .files import code_digest, link_afresh, share_file, write_atomic  # link_afresh: how an adapter publishes a finished page
+from .files import code_digest, link_afresh, os_error, share_file, write_atomic  # link_afresh: how an adapter publishes a finished page
 from .memo import memoised
 from .pagecache import PageCache
 from .kept_site import KeptSite  # an adapter keeps the last site in place with it
@@ -415,18 +415,32 @@ class SiteBuild:
         key = self._cache_key(src_uri)
         return self.page_cache.get(key) if key is not None else None
 
-    def page_written(self, src_uri: str, dest_uri: str, html: str) -> None:
+    def page_written(self, src_uri: str, dest_uri: str, html: str, site_file: Path | None = None) -> bool:
         """The engine's finished page: kept for the next build, and read by
-        the publish gate's workers while the engine goes on."""
+        the publish gate's workers while the engine goes on. With
+        ``site_file`` (where the engine would write it), True when a worker
+        publishes it there: the engine must not write it then, and
+        :meth:`pages_published` waits for it."""
         key = self._cache_key(src_uri)
         keep = self.page_cache.place(key) if key is not None else None
-        # A worker that reads the page also stores it (writing 5,000 files
-        # was 6 s of this process's time).
-        handed = self.gate is not None and self.gate.page(dest_uri, html, keep)
+        # A worker that reads the page also stores it and publishes it as the
+        # cache's file (writing 5,000 files twice was seconds of this process's time).
+        handed = self.gate is not None and self.gate.page(dest_uri, html, keep, site_file)
         if keep is not None and not handed:
             self.page_cache.put(key, html)
-        if keep is not None and self.session is not None:
+        if keep is not None and self.session is not None and not (handed and site_file is not None):
             self._written.append((dest_uri, keep))
+        return handed and site_file is not None
+
+    def pages_published(self) -> None:
+        """Wait until the workers have written every page :meth:`page_written`
+        left to them: an adapter calls this before anything reads the site."""
+        if self.gate is not None:
+            try:
+                self.gate.publish()
+            except OSError as exc:
+                raise BuildError(f"Sidorna kunde inte skrivas till {exc.filename or 'webbplatsen'}: "
+                                 f"{os_error(exc)}") from None
 
     def page_rendered(self, src_uri: str, dest_uri: str, title: str, html: str) -> str:
         """The page's content HTML as published: a generated page's own HTML

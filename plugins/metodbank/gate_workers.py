@@ -15,7 +15,11 @@ early is matched by the digest of its path and bytes (the digest the gate's
 clean-file cache uses), so a page changed after it was handed over, by
 another plugin say, is simply read again. If worker processes cannot be
 started, everything is read in this process. A worker also stores the page
-in the page cache when the build asks it to (it holds the bytes already).
+in the page cache when the build asks it to (it holds the bytes already),
+and publishes it there: the site's file is made a hard link to the cache's
+(writing 5,000 pages was seconds of the engine's process, and the next
+build finds them in place by inode, see ``kept_site.py``). A batch a
+worker could not take is written by this process, so no page is lost.
 """
 
 from __future__ import annotations
@@ -26,7 +30,7 @@ from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 from . import publish_gate
-from .files import write_atomic
+from .files import link_afresh, write_atomic
 from .publish_gate import Finding, Sources
 
 #: Pages sent to a worker at a time: large enough that the hand-over costs
@@ -58,8 +62,8 @@ class GateWorkers:
         self.sources_args = (bank_root, docs_dir, config_file)
         self.known = known or set()
         self.read: dict[str, list[Finding]] = {}  # digest -> findings, for pages read during the build
-        self._batch: list[tuple[str, str, bytes]] = []
-        self._pending: list[Future] = []
+        self._batch: list[tuple] = []  # (published, digest, bytes, cache file, site file)
+        self._pending: list[tuple[Future, list[tuple]]] = []  # each batch with its future, until it is done
         self._pool = pool
 
     @staticmethod
@@ -68,16 +72,18 @@ class GateWorkers:
         return _start_worker, (bank_root, docs_dir, config_file)
 
     # -- while the engine renders ------------------------------------------------
-    def page(self, published: str, html: str, keep: Path | None = None) -> bool:
+    def page(self, published: str, html: str, keep: Path | None = None, site_file: Path | None = None) -> bool:
         """Hand over a finished page; ``keep``: where the page cache stores it,
-        written by the worker after reading (the bytes are there already).
-        False when the page was not handed over (the caller writes ``keep``)."""
+        ``site_file``: where the site publishes it, both written by the
+        worker after reading (the bytes are there already). False when the
+        page was not handed over: the caller writes both."""
         if self._pool is None:
             return False  # read at the end, like every other file
         digest, data = page_digest(published, html)
         if digest in self.known:
             return False
-        self._batch.append((published, digest, data, str(keep) if keep is not None else None))
+        self._batch.append((published, digest, data, str(keep) if keep is not None else None,
+                            str(site_file) if site_file is not None else None))
         if len(self._batch) >= BATCH_PAGES:
             self._send()
         return True
@@ -87,24 +93,31 @@ class GateWorkers:
         if not batch:
             return
         try:
-            self._pending.append(self._pool.submit(_read_pages, batch))
+            self._pending.append((self._pool.submit(_read_pages, batch), batch))
         except (BrokenProcessPool, RuntimeError):
             self._pool = None  # the end reads these pages itself
+            _write_pages(batch)
 
     def _collect(self) -> None:
-        for future in self._pending:
+        pending, self._pending = self._pending, []
+        for future, batch in pending:
             try:
                 self.read.update(future.result())
-            except BrokenProcessPool:
-                self._pool = None
-        self._pending = []
+            except Exception:  # noqa: BLE001 - a worker died or could not write: done here (read at the end)
+                if isinstance(future.exception(), BrokenProcessPool):
+                    self._pool = None
+                _write_pages(batch)
+
+    def publish(self) -> None:
+        """Wait until every page handed over is written where it belongs."""
+        if self._pool is not None:
+            self._send()
+        self._collect()
 
     # -- after the build ---------------------------------------------------------
     def scan(self, site_dir: Path, clean: publish_gate.CleanFiles | None) -> list[Finding]:
         """Every finding in the built site, as :func:`publish_gate.scan_site` gives them."""
-        if self._pool is not None:
-            self._send()
-        self._collect()
+        self.publish()
         return publish_gate.scan_site(site_dir, bank_root=self.sources_args[0], docs_dir=self.sources_args[1],
                                       config_file=self.sources_args[2], clean=clean, read=self.read,
                                       reader=self._read_files if self._pool is not None else None)
@@ -132,15 +145,27 @@ def _start_worker(bank_root, docs_dir, config_file) -> None:
     _sources = Sources(bank_root, docs_dir, config_file)
 
 
-def _read_pages(batch: list[tuple[str, str, bytes, str | None]]) -> dict[str, list[Finding]]:
+def _read_pages(batch: list[tuple]) -> dict[str, list[Finding]]:
     read = {}
-    for published, digest, data, keep in batch:
+    for published, digest, data, _keep, _site_file in batch:
         found = publish_gate.read_bytes(data, Path(published).suffix.lower(), published, _sources)
         if found is not None:  # else read from the file at the end
             read[digest] = found
+    _write_pages(batch)
+    return read
+
+
+def _write_pages(batch: list[tuple]) -> None:
+    """Store each page in the page cache and publish it as that very file
+    (replaced whole, never written through), or write the site's file when
+    the page has no place in the cache."""
+    for _published, _digest, data, keep, site_file in batch:
         if keep is not None:
             write_atomic(Path(keep), data)
-    return read
+            if site_file is not None:
+                link_afresh(keep, site_file)
+        elif site_file is not None:
+            write_atomic(Path(site_file), data)
 
 
 def _read_files(batch: list[tuple[str, str]]) -> list[tuple[str, list[Finding]]]:

@@ -187,21 +187,33 @@ class MetodbankPlugin(BasePlugin[MetodbankConfig]):
         cached = self.cached.pop(page.file.src_uri, None)
         if cached is not None:
             return cached
-        self.build.page_written(page.file.src_uri, page.file.dest_uri, output)
+        if self.build.page_written(page.file.src_uri, page.file.dest_uri, output, Path(page.file.abs_dest_path)):
+            # A worker publishes the page as the page cache's file; the engine
+            # writes nothing for an empty output (and says so, quietly: see _Quiet).
+            _QUIET.published.add(page.file.src_uri)
+            return ""
         return output
 
     def on_post_build(self, config):
         _LINKS_TO_FINISHED.src_uris = set()
+        _QUIET.published = set()
+        # Every page on disk before anything reads the site. (A plugin that
+        # reads pages in its own on_post_build comes after this one in
+        # mkdocs.yml, as every plugin that reads our pages' HTML must: see
+        # on_post_page. CombinedEvent could order it, but ProperDocs does
+        # not know MkDocs' class.)
         memo = getattr(self, "nav_memo", None)
         if memo is not None:
             self.build.timings.counts["navminne"] = {"ritningar": len(memo.drawings), "återanvända": memo.hits}
         try:
+            self.build.pages_published()
             self.build.finish(Path(config.site_dir))
         except BuildError as exc:
             raise PluginError(exc.message) from None
 
     def on_build_error(self, error):
         _LINKS_TO_FINISHED.src_uris = set()
+        _QUIET.published = set()
         if getattr(self, "kept_site", None) is not None:
             self.kept_site.discard()
         if getattr(self, "build", None) is not None:
@@ -245,9 +257,29 @@ class _LinksToFinished(logging.Filter):
         return found is None or found.group(1) not in self.src_uris
 
 
+class _Quiet(logging.Filter):
+    """The engine notes every page whose output is empty ("Page skipped …");
+    a page a worker publishes is handed back empty only so that the engine
+    does not write it too."""
+
+    _SKIPPED = re.compile(r"^Page skipped: '(.+)'\. Generated empty output\.$")
+
+    def __init__(self):
+        super().__init__()
+        self.published: set[str] = set()
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if not self.published:
+            return True
+        found = self._SKIPPED.search(record.getMessage())
+        return found is None or found.group(1) not in self.published
+
+
 _LINKS_TO_FINISHED = _LinksToFinished()
+_QUIET = _Quiet()
 for _engine in ("mkdocs", "properdocs"):
     logging.getLogger(f"{_engine}.structure.pages").addFilter(_LINKS_TO_FINISHED)
+    logging.getLogger(f"{_engine}.commands.build").addFilter(_QUIET)
 
 
 class _SitemapEntries:
