@@ -428,9 +428,10 @@ class SiteBuild:
         handed = self.gate is not None and self.gate.page(dest_uri, html, keep, site_file)
         if keep is not None and not handed:
             self.page_cache.put(key, html)
-        if keep is not None and self.session is not None and not (handed and site_file is not None):
+        published = handed and site_file is not None
+        if keep is not None and self.session is not None and not published:
             self._written.append((dest_uri, keep))
-        return handed and site_file is not None
+        return published
 
     def pages_published(self) -> None:
         """Wait until the workers have written every page :meth:`page_written`

@@ -189,23 +189,23 @@ class MetodbankPlugin(BasePlugin[MetodbankConfig]):
             return cached
         if self.build.page_written(page.file.src_uri, page.file.dest_uri, output, Path(page.file.abs_dest_path)):
             # A worker publishes the page as the page cache's file; the engine
-            # writes nothing for an empty output (and says so, quietly: see _Quiet).
-            _QUIET.published.add(page.file.src_uri)
+            # writes nothing for an empty output (and says so, quietly: see _QUIET).
+            _QUIET.src_uris.add(page.file.src_uri)
             return ""
         return output
 
     def on_post_build(self, config):
         _LINKS_TO_FINISHED.src_uris = set()
-        _QUIET.published = set()
-        # Every page on disk before anything reads the site. (A plugin that
-        # reads pages in its own on_post_build comes after this one in
-        # mkdocs.yml, as every plugin that reads our pages' HTML must: see
-        # on_post_page. CombinedEvent could order it, but ProperDocs does
-        # not know MkDocs' class.)
+        _QUIET.src_uris = set()
         memo = getattr(self, "nav_memo", None)
         if memo is not None:
             self.build.timings.counts["navminne"] = {"ritningar": len(memo.drawings), "återanvända": memo.hits}
         try:
+            # Every page on disk before anything reads the site. (A plugin that
+            # reads pages in its own on_post_build comes after this one in
+            # mkdocs.yml, as every plugin that reads our pages' HTML must: see
+            # on_post_page. CombinedEvent could order it, but ProperDocs does
+            # not know MkDocs' class.)
             self.build.pages_published()
             self.build.finish(Path(config.site_dir))
         except BuildError as exc:
@@ -213,7 +213,7 @@ class MetodbankPlugin(BasePlugin[MetodbankConfig]):
 
     def on_build_error(self, error):
         _LINKS_TO_FINISHED.src_uris = set()
-        _QUIET.published = set()
+        _QUIET.src_uris = set()
         if getattr(self, "kept_site", None) is not None:
             self.kept_site.discard()
         if getattr(self, "build", None) is not None:
@@ -239,44 +239,29 @@ class _FinishedPage(File):
             link_afresh(self.abs_src_path, self.abs_dest_path)
 
 
-class _LinksToFinished(logging.Filter):
-    """MkDocs notes every link to an excluded page ("… which is excluded
-    from the built site"); a finished page is excluded from MkDocs' pipeline
-    only, and is published."""
+class _NotesOnPages(logging.Filter):
+    """Drops the engine's notes (``pattern``, the page's path its group) about
+    the pages in ``src_uris``, which the engine sees differently than it
+    publishes them."""
 
-    _EXCLUDED = re.compile(r"contains a link to '(.+)' which is excluded from the built site\.$")
-
-    def __init__(self):
+    def __init__(self, pattern: str):
         super().__init__()
+        self.pattern = re.compile(pattern)
         self.src_uris: set[str] = set()
 
     def filter(self, record: logging.LogRecord) -> bool:
         if not self.src_uris:
             return True
-        found = self._EXCLUDED.search(record.getMessage())
+        found = self.pattern.search(record.getMessage())
         return found is None or found.group(1) not in self.src_uris
 
 
-class _Quiet(logging.Filter):
-    """The engine notes every page whose output is empty ("Page skipped …");
-    a page a worker publishes is handed back empty only so that the engine
-    does not write it too."""
-
-    _SKIPPED = re.compile(r"^Page skipped: '(.+)'\. Generated empty output\.$")
-
-    def __init__(self):
-        super().__init__()
-        self.published: set[str] = set()
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        if not self.published:
-            return True
-        found = self._SKIPPED.search(record.getMessage())
-        return found is None or found.group(1) not in self.published
-
-
-_LINKS_TO_FINISHED = _LinksToFinished()
-_QUIET = _Quiet()
+# MkDocs notes every link to an excluded page; a finished page is excluded
+# from MkDocs' pipeline only, and is published.
+_LINKS_TO_FINISHED = _NotesOnPages(r"contains a link to '(.+)' which is excluded from the built site\.$")
+# The engine notes every page whose output is empty; a page a worker
+# publishes is handed back empty only so that the engine does not write it too.
+_QUIET = _NotesOnPages(r"^Page skipped: '(.+)'\. Generated empty output\.$")
 for _engine in ("mkdocs", "properdocs"):
     logging.getLogger(f"{_engine}.structure.pages").addFilter(_LINKS_TO_FINISHED)
     logging.getLogger(f"{_engine}.commands.build").addFilter(_QUIET)
