@@ -411,3 +411,32 @@ def test_pages_handed_to_the_workers_are_published_as_the_page_cache_files(site_
         assert site_file.read_text("utf-8") == pages[published]
         assert os.path.samefile(site_file, cache_file)
         assert site_file.stat().st_mode & 0o777 == 0o666 & ~mask
+
+
+def test_batches_the_workers_have_written_are_not_held_until_the_end(site_src, tmp_path):
+    """Each batch's bytes are kept only while its worker is busy with it:
+    held to the build's end, every page of the site would sit in memory."""
+    import time
+
+    from metodbank import worker_pool
+    from metodbank.gate_workers import BATCH_PAGES, GateWorkers
+
+    setup = GateWorkers.setup(site_src, site_src / "docs", site_src / "mkdocs.yml")
+    pool = worker_pool.start([setup], workers=1)
+    assert pool is not None
+    try:
+        gate = GateWorkers(pool, *setup[1])
+        batches = 6
+        for number in range(batches * BATCH_PAGES):
+            gate.page(f"projekt/p{number}/index.html", f"<p>Sida {number}</p>", tmp_path / "cache" / f"{number}.html",
+                      tmp_path / "site" / f"p{number}.html")
+            if number % BATCH_PAGES == BATCH_PAGES - 1:
+                future = gate._pending[-1][0]
+                future.result(timeout=60)  # the worker is done with this batch
+                time.sleep(0.01)
+        assert len(gate._pending) <= 1, "batches already written are still held"
+        gate.publish()
+        assert not gate._pending
+    finally:
+        pool.shutdown()
+    assert len(list((tmp_path / "site").iterdir())) == batches * BATCH_PAGES

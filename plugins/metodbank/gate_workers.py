@@ -97,10 +97,18 @@ class GateWorkers:
         except (BrokenProcessPool, RuntimeError):
             self._pool = None  # the end reads these pages itself
             _write_pages(batch)
+        # A batch is kept only until its worker is done with it: held to the
+        # end, every page's bytes would stay in memory (160 MB at 10,000 projects).
+        self._collect(only_done=True)
 
-    def _collect(self) -> None:
+    def _collect(self, only_done: bool = False) -> None:
+        """Take the results of the batches handed over (``only_done``: of
+        those finished by now, leaving the rest pending)."""
         pending, self._pending = self._pending, []
         for future, batch in pending:
+            if only_done and not future.done():
+                self._pending.append((future, batch))
+                continue
             try:
                 self.read.update(future.result())
             except Exception:  # noqa: BLE001 - a worker died or could not write: done here (read at the end)
