@@ -115,6 +115,9 @@ def test_benchmark_runs_end_to_end(tmp_path):
     # The serve loop: measured from save to the new text, the server stopped cleanly.
     assert 0 < run["serve"]["sekunder"] < 60 and run["serve"]["förfrågningar"] >= 1
     assert run["serve"]["stopp"] == "SIGINT", run["serve"]
+    # Ctrl-C reaches the workers and Pagefind too: the server stops without a traceback or a false alarm.
+    served = (work / "n50" / ".log-serve.err").read_text("utf-8")
+    assert "Traceback" not in served and "kunde inte" not in served, served
     assert run["kontrollera_fil"] > 0 and measured["kontrollera"] > 0
     assert measured["pagefind_cpu_kall"] > 0
     whoosh = measured["whoosh"]

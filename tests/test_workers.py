@@ -102,3 +102,23 @@ def test_a_few_bodies_are_rendered_here_rather_than_waiting_for_the_workers():
         many.add(b"k%d" % i, ("text", f"projekt/{i}.md", "../../", frozenset()))
     many.send(last=True)
     assert [len(batch) for batch in many.workers.batches] == [_BodyJobs.BATCH, 4]
+
+
+def test_a_worker_leaves_ctrl_c_to_the_build(capfd):
+    """Ctrl-C in a terminal reaches every process of the group: the worker
+    carries on (the build stops its pool itself) instead of dying with a
+    KeyboardInterrupt traceback each, as `make serve` used to print."""
+    import os
+    import signal
+    import time
+
+    pool = worker_pool.start([], workers=1)
+    assert pool is not None
+    try:
+        pid = pool.submit(os.getpid).result(timeout=60)
+        os.kill(pid, signal.SIGINT)
+        time.sleep(0.3)
+        assert pool.submit(os.getpid).result(timeout=60) == pid
+    finally:
+        pool.shutdown()
+    assert "Traceback" not in capfd.readouterr().err

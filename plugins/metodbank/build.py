@@ -548,6 +548,8 @@ class SiteBuild:
     def _search_published(self, report, error: Exception | None) -> None:
         """A preview's search index is in place (or failed): the cache is free."""
         self._unlock()
+        if getattr(error, "interrupted", False):
+            return  # the server is stopping: Ctrl-C reached Pagefind too
         if error is not None:
             print(f"metodbank: sökindexet i förhandsvisningen kunde inte byggas: {error}", file=sys.stderr,
                   flush=True)

@@ -15,6 +15,7 @@ it receives carry only their own data.
 from __future__ import annotations
 
 import os
+import signal
 import sys
 from concurrent.futures import ProcessPoolExecutor
 from multiprocessing import get_context
@@ -47,5 +48,9 @@ def start(setups: list[tuple[Callable, tuple]], workers: int | None = None) -> P
 
 
 def _run_setups(setups: list[tuple[Callable, tuple]]) -> None:
+    # Ctrl-C in a terminal reaches the whole process group: the build (or
+    # `mkdocs serve`) stops its workers itself, and a worker stopping on its
+    # own would print a KeyboardInterrupt traceback per worker.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     for setup, args in setups:
         setup(*args)

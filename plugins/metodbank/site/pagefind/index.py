@@ -33,6 +33,7 @@ import pickle
 import queue
 import resource
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -58,7 +59,12 @@ _FORMAT = "1"  # bump when the staged document or the Pagefind options change
 
 
 class PagefindError(RuntimeError):
-    pass
+    """Pagefind failed; ``interrupted`` when Ctrl-C stopped it (it shares
+    the terminal's process group with the build or the preview server)."""
+
+    def __init__(self, message: str, interrupted: bool = False):
+        super().__init__(message)
+        self.interrupted = interrupted
 
 
 def shard_count(items: int, per_part: int = DEFAULT_PAGES_PER_PART) -> int:
@@ -103,7 +109,7 @@ class _Part:
     submitted: bool = False
     released: bool = False  # its documents were let go after indexing
     output: Path | None = None
-    error: str | None = None
+    error: Exception | None = None
     cached: bool = False
     seconds: float = 0.0
 
@@ -215,7 +221,7 @@ class PartedIndex:
             try:
                 self._index(part, digest, documents, digests)
             except Exception as exc:  # reported by finish(), in the main thread
-                part.error = str(exc)
+                part.error = exc
                 continue
             with self.lock:
                 # Indexed (or found in the cache) with every page it expected: its
@@ -249,9 +255,12 @@ class PartedIndex:
         part.seconds = time.perf_counter() - started
         with self.lock:
             self.report.cpu_seconds += _children_cpu() - cpu_before
+        if result.returncode == -signal.SIGINT:
+            raise PagefindError(f"Pagefind avbröts (Ctrl-C) innan sökindexet var klart (del {part.number})",
+                                interrupted=True)
         if result.returncode != 0:
-            raise PagefindError(f"Pagefind kunde inte bygga sökindexet (del {part.number}):\n"
-                                f"{result.stdout}{result.stderr}")
+            reason = f"{result.stdout}{result.stderr}".strip() or f"slutkod {result.returncode}"
+            raise PagefindError(f"Pagefind kunde inte bygga sökindexet (del {part.number}):\n{reason}")
         # Pagefind writes its filter indexes in hash-map order: a fixed order
         # keeps two builds of the same site byte-identical.
         stable.canonicalise(tmp)
@@ -339,9 +348,10 @@ class PartedIndex:
         started = time.perf_counter()
         self.worker.join()
         self.report.wait_seconds = time.perf_counter() - started
-        errors = [p.error for p in self.parts.values() if p.error]
+        errors = [p.error for p in self.parts.values() if p.error is not None]
         if errors:
-            raise PagefindError("\n".join(errors))
+            raise PagefindError("\n".join(map(str, errors)),
+                                interrupted=all(getattr(e, "interrupted", False) for e in errors))
 
     def _last_output(self, number: int) -> Path | None:
         """The part's bundle from its last run, or None."""
