@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from metodbank.settings import DEFAULT_SOKDEL_SIDOR
 from metodbank.site.pagefind import index as pi
 from repo_helpers import MKDOCS
 from site_helpers import copy_inputs, parse_html, run_build
@@ -48,7 +49,7 @@ def test_part_count_is_a_power_of_two_that_covers_the_pages():
     assert pi.shard_count(1001, 1000) == 2
     assert pi.shard_count(5250, 1000) == 8
     assert pi.shard_count(10500, 1000) == 16
-    assert pi.shard_count(5250, pi.DEFAULT_PAGES_PER_PART) == 4
+    assert pi.shard_count(5250, DEFAULT_SOKDEL_SIDOR) == 8  # the default: a one-file rebuild re-indexes 1/8
     for items in range(1, 3000, 37):
         count = pi.shard_count(items, 100)
         assert count & (count - 1) == 0 and count * 100 >= items

@@ -5,6 +5,8 @@ own validation. The values the build uses are read by the core's
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 
+from ..settings import DEFAULT_SOKDEL_SIDOR
+
 
 class MetodbankConfig(base.Config):
     # Extends or overrides the shipped vocabularies (målgrupp, parter, kategori, förbund).
@@ -15,6 +17,6 @@ class MetodbankConfig(base.Config):
     innehall = c.Optional(c.Type(str))
     # Pages per part of the browser search index: a larger bank's index is
     # built in parts (memory, rebuilds; see site/pagefind/index.py).
-    sokdel_sidor = c.Type(int, default=2000)
+    sokdel_sidor = c.Type(int, default=DEFAULT_SOKDEL_SIDOR)
     # The systemfel reports also as PDF files beside their pages (report_pdf.py).
     rapport_pdf = c.Type(bool, default=True)

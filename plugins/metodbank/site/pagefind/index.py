@@ -50,11 +50,6 @@ from ..pages import environment
 from . import stable
 
 OUTPUT_SUBDIR = "pagefind"
-# Pages per part before the index is split (see shard_count). A search loads
-# one index chunk per part, so parts cost download: at 10,000 projects 16
-# parts of ~650 pages made the first search 1.6 MB, against ~0.9 MB in one
-# index. Pagefind's memory grows with the part (1.7 GB for 5,000 pages).
-DEFAULT_PAGES_PER_PART = 2000
 _FORMAT = "1"  # bump when the staged document or the Pagefind options change
 
 
@@ -67,7 +62,7 @@ class PagefindError(RuntimeError):
         self.interrupted = interrupted
 
 
-def shard_count(items: int, per_part: int = DEFAULT_PAGES_PER_PART) -> int:
+def shard_count(items: int, per_part: int) -> int:
     """How many parts for ``items`` indexed pages: a power of two, so that
     growing the bank past a boundary reshuffles the parts only rarely."""
     if items <= per_part:
