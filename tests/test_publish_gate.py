@@ -440,3 +440,31 @@ def test_batches_the_workers_have_written_are_not_held_until_the_end(site_src, t
     finally:
         pool.shutdown()
     assert len(list((tmp_path / "site").iterdir())) == batches * BATCH_PAGES
+
+
+def test_a_batch_that_could_not_be_written_fails_at_the_end_not_mid_render(site_src, tmp_path):
+    """A worker that cannot write a batch (a full disk, a file where a folder
+    should be) leaves it to the end: there the build turns the error into its
+    own message (``pages_published``), instead of a traceback blamed on
+    whichever page the engine happened to be rendering."""
+    import time
+
+    from metodbank import worker_pool
+    from metodbank.gate_workers import BATCH_PAGES, GateWorkers
+
+    (tmp_path / "fil").write_text("en fil, ingen mapp", "utf-8")
+    setup = GateWorkers.setup(site_src, site_src / "docs", site_src / "mkdocs.yml")
+    pool = worker_pool.start([setup], workers=1)
+    assert pool is not None
+    try:
+        gate = GateWorkers(pool, *setup[1])
+        for number in range(BATCH_PAGES):  # under a file: cannot be written, by the worker or here
+            gate.page(f"projekt/p{number}/index.html", "<p>Sida</p>", None, tmp_path / "fil" / f"{number}.html")
+        gate._pending[-1][0].exception(timeout=60)
+        time.sleep(0.05)
+        for number in range(BATCH_PAGES, 2 * BATCH_PAGES):  # fine: handed over without an error here
+            gate.page(f"projekt/p{number}/index.html", "<p>Sida</p>", None, tmp_path / "site" / f"{number}.html")
+        with pytest.raises(OSError):
+            gate.publish()
+    finally:
+        pool.shutdown()

@@ -103,10 +103,12 @@ class GateWorkers:
 
     def _collect(self, only_done: bool = False) -> None:
         """Take the results of the batches handed over (``only_done``: of
-        those finished by now, leaving the rest pending)."""
+        those done well by now, leaving the rest pending)."""
         pending, self._pending = self._pending, []
         for future, batch in pending:
-            if only_done and not future.done():
+            if only_done and (not future.done() or future.exception() is not None):
+                # A failed batch is written here at the end, where a write
+                # error becomes the build's own message (pages_published).
                 self._pending.append((future, batch))
                 continue
             try:
