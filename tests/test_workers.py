@@ -104,15 +104,18 @@ def test_a_few_bodies_are_rendered_here_rather_than_waiting_for_the_workers():
     assert [len(batch) for batch in many.workers.batches] == [_BodyJobs.BATCH, 4]
 
 
-def test_a_worker_leaves_ctrl_c_to_the_build(capfd):
-    """Ctrl-C in a terminal reaches every process of the group: the worker
-    carries on (the build stops its pool itself) instead of dying with a
-    KeyboardInterrupt traceback each, as `make serve` used to print."""
+def test_a_preview_servers_worker_leaves_ctrl_c_to_the_server(capfd):
+    """Ctrl-C in a terminal reaches every process of the group: a preview
+    server's worker carries on (the server stops its pool as it shuts down)
+    instead of dying with a KeyboardInterrupt traceback each, as `make serve`
+    used to print. A build's worker stops at once: Ctrl-C must not wait for
+    its tasks (a report's PDF takes seconds)."""
     import os
     import signal
     import time
+    from concurrent.futures.process import BrokenProcessPool
 
-    pool = worker_pool.start([], workers=1)
+    pool = worker_pool.start([], workers=1, leave_interrupt=True)
     assert pool is not None
     try:
         pid = pool.submit(os.getpid).result(timeout=60)
@@ -122,3 +125,54 @@ def test_a_worker_leaves_ctrl_c_to_the_build(capfd):
     finally:
         pool.shutdown()
     assert "Traceback" not in capfd.readouterr().err
+    pool = worker_pool.start([], workers=1)
+    try:
+        pid = pool.submit(os.getpid).result(timeout=60)
+        os.kill(pid, signal.SIGINT)
+        with pytest.raises(BrokenProcessPool):
+            for _ in range(50):
+                pool.submit(os.getpid).result(timeout=60)
+                time.sleep(0.1)
+    finally:
+        pool.shutdown()
+
+
+def test_workers_end_with_the_process_that_started_them(tmp_path):
+    """A build killed outright (or a preview server whose workers ignore
+    Ctrl-C) leaves no worker behind: each waits on a queue it holds both
+    ends of, and would otherwise live on as an orphan."""
+    import os
+    import subprocess
+    import sys
+    import time
+
+    script = tmp_path / "foralder.py"
+    script.write_text(
+        "import os, sys\n"
+        "from metodbank import worker_pool\n"
+        "if __name__ == '__main__':\n"
+        "    pool = worker_pool.start([], workers=2, leave_interrupt=True)\n"
+        "    pids = {pool.submit(os.getpid).result(timeout=60) for _ in range(8)}\n"
+        "    print(' '.join(map(str, pids)), flush=True)\n"
+        "    os._exit(0)  # no shutdown: as if killed\n", "utf-8")
+    out = tmp_path / "ut.txt"
+    with open(out, "w") as handle:  # a file, not a pipe: orphans would hold a pipe open
+        done = subprocess.run([sys.executable, str(script)], stdout=handle, stderr=subprocess.STDOUT, timeout=120)
+    first_line = (out.read_text().splitlines() or [""])[0]  # then perhaps the resource tracker's warning
+    pids = [int(pid) for pid in first_line.split() if pid.isdigit()]
+    assert pids and done.returncode == 0, out.read_text()
+
+    def alive(pid: int) -> bool:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return False
+        return True
+
+    deadline = time.monotonic() + 20
+    while any(alive(pid) for pid in pids) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    left = [pid for pid in pids if alive(pid)]
+    for pid in left:
+        os.kill(pid, 9)
+    assert not left, f"workers outlived the process that started them: {out.read_text()}"

@@ -54,7 +54,7 @@ class PreviewSession:
         if self._workers is not None and (setups != self._setups or getattr(self._workers, "_broken", False)):
             self._stop_workers()
         if self._workers is None:
-            self._workers, self._setups = worker_pool.start(setups), setups
+            self._workers, self._setups = worker_pool.start(setups, leave_interrupt=True), setups
         return self._workers
 
     def _stop_workers(self) -> None:

@@ -14,11 +14,14 @@ it receives carry only their own data.
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import signal
 import sys
+import threading
 from concurrent.futures import ProcessPoolExecutor
 from multiprocessing import get_context
+from multiprocessing.connection import wait
 from typing import Callable
 
 
@@ -30,10 +33,17 @@ def worker_count() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def start(setups: list[tuple[Callable, tuple]], workers: int | None = None) -> ProcessPoolExecutor | None:
+def start(setups: list[tuple[Callable, tuple]], workers: int | None = None,
+          leave_interrupt: bool = False) -> ProcessPoolExecutor | None:
     """A pool whose workers first run every ``setup(*args)``; None when
     processes cannot be started here (the caller then works in-process).
-    Workers start on the first task, not now."""
+    Workers start on the first task, not now.
+
+    ``leave_interrupt``: the workers ignore Ctrl-C, which a terminal sends
+    to the whole process group, and leave stopping to the process that owns
+    the pool (a preview server, which stops them as it shuts down; each
+    worker dying on its own printed a KeyboardInterrupt traceback). A build
+    lets them stop at once, so that Ctrl-C does not wait for their tasks."""
     main = sys.modules.get("__main__")
     main_file = getattr(main, "__file__", None)
     if main_file and getattr(main, "__spec__", None) is None and not os.path.isfile(main_file):
@@ -42,15 +52,29 @@ def start(setups: list[tuple[Callable, tuple]], workers: int | None = None) -> P
         return None
     try:
         return ProcessPoolExecutor(max_workers=workers or worker_count(), mp_context=get_context("spawn"),
-                                   initializer=_run_setups, initargs=(setups,))
+                                   initializer=_run_setups, initargs=(setups, leave_interrupt))
     except (OSError, ValueError, NotImplementedError):
         return None
 
 
-def _run_setups(setups: list[tuple[Callable, tuple]]) -> None:
-    # Ctrl-C in a terminal reaches the whole process group: the build (or
-    # `mkdocs serve`) stops its workers itself, and a worker stopping on its
-    # own would print a KeyboardInterrupt traceback per worker.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+def _run_setups(setups: list[tuple[Callable, tuple]], leave_interrupt: bool = False) -> None:
+    _exit_with_parent()
+    if leave_interrupt:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
     for setup, args in setups:
         setup(*args)
+
+
+def _exit_with_parent() -> None:
+    """End this worker when the process that started it is gone, however it
+    ended: a worker waits for tasks on a queue whose other end it holds
+    itself, so it would never notice, and would live on as an orphan."""
+    parent = multiprocessing.parent_process()
+    if parent is None:
+        return
+
+    def watch() -> None:
+        wait([parent.sentinel])
+        os._exit(0)
+
+    threading.Thread(target=watch, name="föräldern", daemon=True).start()
