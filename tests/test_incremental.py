@@ -394,3 +394,32 @@ def test_a_rebuild_takes_the_theme_templates_compiled_from_the_cache(tmp_path, m
     again = [name for name in compiled if name in first and not name.startswith("partials/language")]
     assert again == [], f"compiled again: {again}"
     assert differences(*sites) == [], "the site differs when the templates come compiled"
+
+
+def test_compiled_templates_are_not_taken_by_an_environment_that_calls_differently(tmp_path):
+    """Jinja checks stored code against the source only, yet whether a filter
+    receives the context is compiled in: code from one environment must not
+    run in another that calls its filters differently. And a cache folder
+    removed mid-build only means compiling again."""
+    import shutil as sh
+
+    import jinja2
+
+    from metodbank.mkdocs_plugin import compiled_templates
+
+    def environment(name: str, with_context: bool) -> jinja2.Environment:
+        (tmp_path / name).mkdir(exist_ok=True)
+        (tmp_path / name / "sida.html").write_text("{{ 'a' | f }}", "utf-8")
+        env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(tmp_path / name)))
+        env.filters["f"] = (jinja2.pass_context(lambda context, value: value + "-med")
+                            if with_context else (lambda value: value + "-utan"))
+        compiled_templates.install(env, tmp_path / "cache")
+        return env
+
+    assert environment("a", True).get_template("sida.html").render() == "a-med"
+    assert any((tmp_path / "cache" / compiled_templates.FOLDER).iterdir()), "nothing was kept"
+    # Same name, same source, another filter: compiled afresh rather than a TypeError.
+    assert environment("a", False).get_template("sida.html").render() == "a-utan"
+    env = environment("a", True)
+    sh.rmtree(tmp_path / "cache")
+    assert env.get_template("sida.html").render() == "a-med"

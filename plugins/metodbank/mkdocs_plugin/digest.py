@@ -35,6 +35,11 @@ def _version(name: str) -> str:
         return "-"
 
 
+def distribution_versions() -> list[str]:
+    """``name=version`` of each distribution whose code shapes a page."""
+    return [f"{name}={_version(name)}" for name in _DISTRIBUTIONS]
+
+
 def engine_digest(config, files) -> str:
     h = hashlib.sha256()
 
@@ -43,7 +48,7 @@ def engine_digest(config, files) -> str:
             h.update(part if isinstance(part, bytes) else repr(part).encode("utf-8"))
             h.update(b"\0")
 
-    add(*(f"{name}={_version(name)}" for name in _DISTRIBUTIONS))
+    add(*distribution_versions())
     add(Path(config.config_file_path).read_bytes())
     for key in _CONFIG_KEYS:
         add(key, config.get(key))

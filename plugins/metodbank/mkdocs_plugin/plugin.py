@@ -20,7 +20,6 @@ from pathlib import Path
 from types import SimpleNamespace
 from urllib.parse import urljoin, urlsplit
 
-from jinja2 import FileSystemBytecodeCache
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
@@ -31,14 +30,13 @@ from ..build import (ASSET_DIR, ASSETS, BuildError, ContentError, KeptSite, Prev
                      content_folders, link_afresh)
 from ..settings import SettingsError, read_settings
 from .config import MetodbankConfig
-from . import nav_memo
+from . import compiled_templates, nav_memo
 from .digest import engine_digest
 
 log = logging.getLogger("mkdocs.plugins.metodbank")
 
 # theme_overrides/metodbank-cachad.html: renders nothing (see on_post_page).
 CACHED_TEMPLATE = "metodbank-cachad.html"
-TEMPLATE_CODE = "mallkod"  # in the cache: the theme's templates, compiled
 
 # Item pages never enter the nav: mkdocs-material draws the whole nav into every page.
 _INCLUSION = {
@@ -145,13 +143,7 @@ class MetodbankPlugin(BasePlugin[MetodbankConfig]):
         # Pages outside the nav share one drawing of it (see nav_memo.py).
         self.nav_memo = nav_memo.install(env, config, self.overrides)
         if self.build is not None:
-            # The engine makes a new environment per build and compiled the
-            # theme's templates in each: 0.4 s of a one-file rebuild, and of
-            # every save in `make serve`. Jinja keys the code by the
-            # template's name and source, and writes it whole.
-            folder = self.build.cache_dir / TEMPLATE_CODE
-            folder.mkdir(parents=True, exist_ok=True)
-            env.bytecode_cache = FileSystemBytecodeCache(str(folder))
+            compiled_templates.install(env, self.build.cache_dir)  # not compiled in every build
         return env
 
     def on_template_context(self, context, template_name, config):
