@@ -62,6 +62,15 @@ class PagefindError(RuntimeError):
         self.interrupted = interrupted
 
 
+def _exit_reason(code: int) -> str:
+    if code < 0:
+        try:
+            return f"stoppad av signalen {signal.Signals(-code).name}"
+        except ValueError:
+            return f"stoppad av signal {-code}"
+    return f"slutkod {code}"
+
+
 def shard_count(items: int, per_part: int) -> int:
     """How many parts for ``items`` indexed pages: a power of two, so that
     growing the bank past a boundary reshuffles the parts only rarely."""
@@ -254,7 +263,7 @@ class PartedIndex:
             raise PagefindError(f"Pagefind avbröts (Ctrl-C) innan sökindexet var klart (del {part.number})",
                                 interrupted=True)
         if result.returncode != 0:
-            reason = f"{result.stdout}{result.stderr}".strip() or f"slutkod {result.returncode}"
+            reason = f"{result.stdout}{result.stderr}".strip() or _exit_reason(result.returncode)
             raise PagefindError(f"Pagefind kunde inte bygga sökindexet (del {part.number}):\n{reason}")
         # Pagefind writes its filter indexes in hash-map order: a fixed order
         # keeps two builds of the same site byte-identical.
