@@ -182,3 +182,26 @@ def test_second_run_in_the_same_folder_starts_cold(tmp_path):
     assert again["pagefind_kall"]["indexed"] == again["pagefind_kall"]["parts"] >= 1
     assert again["pagefind_varm"]["cached"] == again["pagefind_varm"]["parts"] - 1
     assert (tmp_path / "rapport.md").is_file()
+
+
+def test_the_report_it_replaces_is_not_an_uncommitted_change(tmp_path, monkeypatch):
+    """The report names the commit measured and whether the work tree had
+    changes; the previous BENCHMARKS.md, which the run replaces, is not one."""
+    sys.path.insert(0, str(SCRIPTS))
+    try:
+        import benchmark
+    finally:
+        sys.path.remove(str(SCRIPTS))
+    repo = tmp_path / "repo"
+    (repo / "plugins").mkdir(parents=True)
+    (repo / "BENCHMARKS.md").write_text("förra\n", "utf-8")
+    (repo / "plugins" / "kod.py").write_text("x = 1\n", "utf-8")
+    git = ["git", "-C", str(repo), "-c", "user.name=t", "-c", "user.email=t@example.org"]
+    for command in (["init", "-q"], ["add", "-A"], ["commit", "-qm", "start"]):
+        subprocess.run(git + command, check=True, capture_output=True)
+    monkeypatch.setattr(benchmark, "REPO", repo)
+    assert not benchmark._code_version().endswith("ändringar")
+    (repo / "BENCHMARKS.md").write_text("ny\n", "utf-8")
+    assert not benchmark._code_version().endswith("ändringar")
+    (repo / "plugins" / "kod.py").write_text("x = 2\n", "utf-8")
+    assert benchmark._code_version().endswith(" med ocommittade ändringar")
