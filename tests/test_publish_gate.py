@@ -442,11 +442,13 @@ def test_batches_the_workers_have_written_are_not_held_until_the_end(site_src, t
     assert len(list((tmp_path / "site").iterdir())) == batches * BATCH_PAGES
 
 
-def test_a_batch_that_could_not_be_written_fails_at_the_end_not_mid_render(site_src, tmp_path):
+@pytest.mark.parametrize("pool_state", ["igång", "stängd"])
+def test_a_batch_that_could_not_be_written_fails_at_the_end_not_mid_render(site_src, tmp_path, pool_state):
     """A worker that cannot write a batch (a full disk, a file where a folder
-    should be) leaves it to the end: there the build turns the error into its
-    own message (``pages_published``), instead of a traceback blamed on
-    whichever page the engine happened to be rendering."""
+    should be), or a pool that cannot take it, leaves it to the end: there
+    the build turns a write error into its own message (``pages_published``),
+    instead of a traceback blamed on whichever page the engine happened to
+    be rendering."""
     import time
 
     from metodbank import worker_pool
@@ -456,6 +458,8 @@ def test_a_batch_that_could_not_be_written_fails_at_the_end_not_mid_render(site_
     setup = GateWorkers.setup(site_src, site_src / "docs", site_src / "mkdocs.yml")
     pool = worker_pool.start([setup], workers=1)
     assert pool is not None
+    if pool_state == "stängd":
+        pool.shutdown()
     try:
         gate = GateWorkers(pool, *setup[1])
         for number in range(BATCH_PAGES):  # under a file: cannot be written, by the worker or here

@@ -93,10 +93,12 @@ class GateWorkers:
         if not batch:
             return
         try:
-            self._pending.append((self._pool.submit(_read_pages, batch), batch))
-        except (BrokenProcessPool, RuntimeError):
-            self._pool = None  # the end reads these pages itself
-            _write_pages(batch)
+            future = self._pool.submit(_read_pages, batch)
+        except (BrokenProcessPool, RuntimeError) as exc:
+            self._pool = None  # the end reads these pages itself, and writes this batch like any failed one
+            future = Future()
+            future.set_exception(exc)
+        self._pending.append((future, batch))
         # A batch is kept only until its worker is done with it: held to the
         # end, every page's bytes would stay in memory (160 MB at 10,000 projects).
         self._collect(only_done=True)
