@@ -197,6 +197,58 @@ def test_one_changed_project_reindexes_one_part(tmp_path, content):
     assert any(re.search(rb"bl\xc3\xa5b\xc3\xa4r", _gunzip(after[p])) for p in changed if p in after and p.suffix == ".pf_fragment")
 
 
+def test_a_retitled_project_reindexes_its_own_part_only(tmp_path, content):
+    """A project's title is shown on the pages of the system errors it
+    observed and of the methods it left lessons for; those links are kept
+    out of their search documents, so that searching the title lands on the
+    project's own page, and retitling it re-indexes that page's part alone
+    (it re-indexed five of eight parts at 5,000 projects)."""
+    src = _with_parts(copy_inputs(tmp_path / "src"), PER_PART)
+    site = tmp_path / "site"
+    env = dict(os.environ, METODBANK_TIMINGS="1", NO_MKDOCS_2_WARNING="1")
+
+    def build() -> dict:
+        proc = subprocess.run([str(MKDOCS), "build", "-q", "-f", str(src / "mkdocs.yml"), "-d", str(site)],
+                              cwd=src, env=env, capture_output=True, text=True, timeout=240)
+        assert proc.returncode == 0, proc.stderr
+        line = next(l for l in proc.stderr.splitlines() if l.startswith("metodbank-tider: "))
+        return json.loads(line.split(": ", 1)[1])["antal"]["pagefind"]
+
+    parts = _expected_parts(content)
+    own = lambda slug: pi.shard_of(f"projekt/{slug}/index.html", parts)  # noqa: E731
+    # A project whose title a system error's page in another part shows.
+    slug = next(slug for slug, meta in sorted(content["projekt"].items())
+                if any(pi.shard_of(f"systemfel/{o['id']}/index.html", parts) != own(slug)
+                       for o in meta.get("systemfel") or []))
+    observed = [o["id"] for o in content["projekt"][slug]["systemfel"]]
+    build()
+    path = src / "projekt" / f"{slug}.md"
+    text = path.read_text("utf-8")
+    title = content["projekt"][slug]["titel"]
+    assert f"titel: {title}\n" in text
+    path.write_text(text.replace(f"titel: {title}\n", "titel: Blåbärsprojektet i Skogsby\n", 1), "utf-8")
+    warm = build()
+    assert (warm["indexed"], warm["cached"]) == (1, parts - 1)
+    # The system error's page still links the project by its new title; only its search document leaves it out.
+    page = (site / "systemfel" / observed[0] / "index.html").read_text("utf-8")
+    assert re.search(r'<a href="[^"]*projekt/' + re.escape(slug) + r'/" data-pagefind-ignore>Blåbärsprojektet i Skogsby</a>',
+                     page), page[-3000:]
+
+
+def test_staged_documents_leave_out_what_pagefind_ignores():
+    from metodbank.site.pagefind.marking import without_ignored
+
+    html = ('<p>kvar</p><div data-pagefind-ignore><div>inre</div><h2 id="x">Rubrik</h2></div><p>också kvar</p>'
+            '<table class="mb-tabell" data-pagefind-ignore><tr><td><table><tr><td>i</td></tr></table></td></tr></table>'
+            '<td><a href="../p/" data-pagefind-ignore>Projektets titel</a></td><img data-pagefind-ignore src="x">'
+            '<p data-pagefind-ignored>en annan attribut</p><p>slut</p>')
+    assert without_ignored(html) == ('<p>kvar</p><p>också kvar</p><td></td>'
+                                     '<p data-pagefind-ignored>en annan attribut</p><p>slut</p>')
+    # Nothing to leave out, or an element never closed: the text as it is.
+    assert without_ignored("<p>a</p>") == "<p>a</p>"
+    assert without_ignored("<p>a</p><div data-pagefind-ignore><p>b</p>") == "<p>a</p><div data-pagefind-ignore><p>b</p>"
+
+
 def _gunzip(data: bytes) -> bytes:
     import gzip
 

@@ -48,9 +48,10 @@ from ...cache import write_pickle
 from ...files import link_or_copy
 from ..pages import environment
 from . import stable
+from .marking import without_ignored
 
 OUTPUT_SUBDIR = "pagefind"
-_FORMAT = "1"  # bump when the staged document or the Pagefind options change
+_FORMAT = "2"  # bump when the staged document or the Pagefind options change
 
 
 class PagefindError(RuntimeError):
@@ -165,8 +166,9 @@ class PartedIndex:
     def document(self, title: str, body_html: str) -> bytes:
         """The small document Pagefind reads for a page."""
         return environment().get_template("pagefind_document.html.j2").render(
-            # The body is the page's own rendered HTML (the title is text).
-            title=title, body=Markup(body_html), language=self.language).encode("utf-8")
+            # The body is the page's own rendered HTML (the title is text),
+            # without what Pagefind would skip (see marking.without_ignored).
+            title=title, body=Markup(without_ignored(body_html)), language=self.language).encode("utf-8")
 
     def add(self, path: str, title: str, body_html: str) -> str:
         """Stage one page: ``path`` as published (``projekt/x/index.html``).

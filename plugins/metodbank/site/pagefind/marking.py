@@ -39,6 +39,45 @@ def fact_lists(html: str) -> tuple[str, str]:
     return marked, _SPACE_BEFORE_PUNCTUATION.sub(r"\1", " ".join(" ".join(values).split()))
 
 
+# An element our templates keep out of the index; its end is found by
+# counting its tag's openings and closings (our HTML and the sanitiser's are
+# well-formed). The sanitiser never lets an author's body carry the attribute.
+_IGNORED = re.compile(r"<(?P<tag>[a-zA-Z][a-zA-Z0-9]*)(?=[\s/>])[^>]*?\sdata-pagefind-ignore(?![\w-])[^>]*>")
+_VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"})
+
+
+def without_ignored(html: str) -> str:
+    """``html`` without the elements marked ``data-pagefind-ignore``, for the
+    document staged for Pagefind, which skips them anyway.
+
+    Left in, they tied a page's search part to what it only links to: a
+    project's title appears on the pages of its methods and system errors,
+    so retitling one project re-indexed five of eight parts at 5,000
+    projects (12 s) instead of its own. The published page keeps them."""
+    if "data-pagefind-ignore" not in html:
+        return html
+    kept, position = [], 0
+    while (start := _IGNORED.search(html, position)) is not None:
+        tag = start.group("tag").lower()
+        end = start.end() if tag in _VOID else _element_end(html, tag, start.end())
+        if end is None:  # not closed: leave the rest as it is
+            break
+        kept.append(html[position:start.start()])
+        position = end
+    kept.append(html[position:])
+    return "".join(kept)
+
+
+def _element_end(html: str, tag: str, position: int) -> int | None:
+    """Where the element of ``tag`` opened just before ``position`` ends."""
+    depth = 1
+    for match in re.finditer(rf"<(/?){tag}(?=[\s/>])[^>]*>", html[position:], re.IGNORECASE):
+        depth += -1 if match.group(1) else 1
+        if depth == 0:
+            return position + match.end()
+    return None
+
+
 def wrap(html: str, filters: dict[str, list[str]], extra_terms: str = "") -> str:
     """The page's content marked for Pagefind, with ``filters``.
 
