@@ -117,12 +117,18 @@ EDITS = {
                                              "      rapport_pdf: false\n"), None),
     # A hand-written page in the nav: its title is on every page.
     "handskriven sida": (lambda bank: _replace(bank / "docs" / "om.md", "# ", "# Mer "), None),
+    # A method's title is on the pages of the projects that used it, and in other methods' "Liknande".
+    "metodtitel": (lambda bank: _replace(bank / "metoder" / "motiverande-samtal.md", "titel: ", "titel: Omdöpt "),
+                   None),
 }
 # Edits that leave every template's inputs alone: the last build's template
 # outputs are used, and only the changed body is rendered.
 TEMPLATES_REUSED = {"brödtext", "handskriven sida", "mall", "mkdocs.yml"}
 # The PDFs each edit may make again (None: any number): a body is on no report.
 PDFS_MADE = {"brödtext": 0, "rapport_pdf av": 0}
+# Edits of one document's front-matter: every template runs again, but an item
+# page whose own inputs are unchanged (site/inputs.py) takes its last output.
+PAGES_REUSED = {"titel", "metodreferens", "metodtitel"}
 
 
 @pytest.mark.parametrize("name", sorted(EDITS))
@@ -155,6 +161,13 @@ def test_a_warm_rebuild_publishes_what_a_cold_build_does(warm_bank, tmp_path, na
         assert len(pdfs(site)) == REPORTS
     if name in PDFS_MADE:
         assert everything.get("rapport_pdf", {}).get("gjorda", 0) == PDFS_MADE[name], everything
+    reused = everything["sidmallar_sidor_återanvända"]
+    if name in PAGES_REUSED:
+        # Most item pages came from their last output, the changed ones not (the sites above are equal).
+        items = sum(len(list((warm / kind).glob("*.md"))) for kind in ("projekt", "metoder", "systemfel"))
+        assert items // 2 < reused < items, (reused, items)
+    else:
+        assert reused == 0, everything  # all outputs reused at once, or nothing (a shared input changed)
 
 
 def test_an_unchanged_rebuild_renders_nothing_again(warm_bank, tmp_path):

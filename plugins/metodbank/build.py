@@ -276,6 +276,8 @@ class SiteBuild:
         bodies = self.generator._bodies
         timings.counts["brödtextcache"] = {"träffar": bodies.hits, "missar": bodies.misses}
         timings.counts["sidmallar"] = "återanvända" if self.generator.reused_templates else "renderade"
+        # Rendered anyway, the item pages whose own inputs did not change (see site/inputs.py).
+        timings.counts["sidmallar_sidor_återanvända"] = self.generator.reused_pages
         outputs: list[OutputFile] = []
         for page in self.pages.values():
             digest = self._input_digest(page)

@@ -3,6 +3,7 @@ engine. Pages at ``projekt/<slug>.md`` become ``/projekt/<slug>/``."""
 
 from __future__ import annotations
 
+import dataclasses
 import enum
 import functools
 import hashlib
@@ -28,8 +29,9 @@ from ..derive import Derived
 from ..kinds import FOLDERS, Grad
 from ..schema import generate as json_schema
 from . import charts, format as fmt
+from .inputs import InputDigests
 from .pagefind import filters as pagefind_filters
-from .records import Rendered, RecordStore
+from .records import Previous, Rendered, RecordStore
 
 # The last build's template outputs (see records.py).
 RECORDS = "sidmallar.pickle"
@@ -210,6 +212,16 @@ def _yaml_str(value: str) -> Markup:
     return Markup(json.dumps(str(escape(str(value))), ensure_ascii=False))
 
 
+@dataclass(frozen=True)
+class ForbundLink:
+    """What a project's page shows of a förbund: its name and its page. Not
+    the förbund itself, whose list of projects would tie the page's inputs
+    (see :mod:`.inputs`) to every other project of the förbund."""
+
+    slug: str
+    namn: str
+
+
 def base_for(src_uri: str) -> str:
     """Relative prefix from a page's URL back to the site root."""
     depth = src_uri.count("/") + (0 if src_uri.endswith("index.md") else 1)
@@ -224,6 +236,7 @@ class Generator:
         self.options = options or SiteOptions()
         self.env = refresh_environment()
         self._rows: dict[tuple[str, str], Markup] = {}
+        self._row_template = None  # projekt_rad.html.j2, looked up once: it is rendered once per project and prefix
         self._exists = None  # which bank paths links may point to, made on the first link
         self._bodies = BodyCache(self.options.cache_dir / "brodtext.pickle" if self.options.cache_dir else None,
                                  self._link_context())
@@ -231,23 +244,45 @@ class Generator:
         self._writer = None  # while rendering: where each template output is kept (see pages)
         self.reused_templates = False  # the last build's template outputs were used
         self._templates_key: str | None = None
+        # While rendering after the key changed: the last outputs, for pages whose own inputs did not.
+        self._previous: Previous | None = None
+        self._inputs = InputDigests(self._shared_inputs())
+        self.reused_pages = 0  # pages whose template output was reused that way
 
     def render(self, template: str, src_uri: str, body_of=None, role: Role = Role.SECTION,
-               searchable: bool = False, filters: dict | None = None, **context) -> "Page | _Deferred":
+               searchable: bool = False, filters: dict | None = None, whole_bank: bool = True,
+               **context) -> "Page | _Deferred":
         """A page; ``body_of`` is the document whose body goes in. With
         workers, a page whose body is still being rendered (:meth:`pages`
-        finishes it)."""
-        rendered = self.env.get_template(template).render(
-            d=self.d, vocab=self.vocab, base=base_for(src_uri), options=self.options, body=Markup(_BODY),
-            projekt_rad=self.projekt_rad, **context
-        )
-        front_matter, html = _split_front_matter(rendered)
-        before, _mark, after = html.partition(_BODY)
-        record = Rendered.of(src_uri, front_matter, before, after, role, searchable, filters or {},
-                             (body_of.kind, body_of.slug) if body_of is not None else None,
-                             frozenset(_GENERATED_ID.findall(before)) | frozenset(_GENERATED_ID.findall(after))
-                             if body_of is not None else frozenset(),
-                             tuple(_generated_headings(before)), tuple(_generated_headings(after)))
+        finishes it).
+
+        ``whole_bank=False``: the template is given ``context`` (with
+        ``vocab``, ``base`` and ``body``) and nothing else — not the bank
+        ``d``, the settings or the listing rows — so its output is known
+        from a digest of ``context`` (:mod:`.inputs`), and the last build's
+        is reused when that digest is the same."""
+        filters = filters or {}
+        body_key = (body_of.kind, body_of.slug) if body_of is not None else None
+        inputs, record = "", None
+        if whole_bank:
+            values = dict(d=self.d, options=self.options, projekt_rad=self.projekt_rad)
+        else:
+            values = {}
+            inputs = self._inputs.of(template, src_uri, {**context, "(roll)": role, "(sökbar)": searchable,
+                                                         "(filter)": filters, "(brödtext)": body_key}) or ""
+            record = self._previous.take(src_uri, inputs) if self._previous is not None and inputs else None
+        if record is None:
+            rendered = self.env.get_template(template).render(
+                vocab=self.vocab, base=base_for(src_uri), body=Markup(_BODY), **values, **context)
+            front_matter, html = _split_front_matter(rendered)
+            before, _mark, after = html.partition(_BODY)
+            record = Rendered.of(src_uri, front_matter, before, after, role, searchable, filters, body_key,
+                                 frozenset(_GENERATED_ID.findall(before)) | frozenset(_GENERATED_ID.findall(after))
+                                 if body_of is not None else frozenset(),
+                                 tuple(_generated_headings(before)), tuple(_generated_headings(after)),
+                                 inputs=inputs)
+        else:
+            self.reused_pages += 1
         if self._writer is not None:
             self._writer.add(record)
         return self._with_body(record, body_of.body if body_of is not None else "")
@@ -311,7 +346,9 @@ class Generator:
         key = (p.slug, base)
         row = self._rows.get(key)
         if row is None:
-            row = self._rows[key] = Markup(self.env.get_template("projekt_rad.html.j2").render(
+            if self._row_template is None:
+                self._row_template = self.env.get_template("projekt_rad.html.j2")
+            row = self._rows[key] = Markup(self._row_template.render(
                 p=p, base=base, d=self.d, vocab=self.vocab).strip())
         return row
 
@@ -333,6 +370,7 @@ class Generator:
             pages = self._reused(store)
             if pages is None:
                 self._writer = store.writer()
+                self._previous = Previous(store.load_any())
                 try:
                     pages = self._pages()
                 except BaseException:
@@ -341,6 +379,8 @@ class Generator:
                     raise
                 finally:
                     writer, self._writer = self._writer, None
+                    previous, self._previous = self._previous, None
+                    previous.close()
                 if writer is not None:
                     writer.commit()
             self._jobs.send(last=True)
@@ -367,6 +407,13 @@ class Generator:
         kind, slug = record.body_of
         return self.bank.documents(kind)[slug].body
 
+    def _shared_inputs(self) -> str:
+        """What every template depends on besides its own values: the code's
+        and templates' version and today's date, the vocabularies, the settings."""
+        options = self.options
+        return "\0".join((options.cache_salt, repr(self.vocab), options.repo_url, repr(options.search_bundles),
+                           repr(options.rapport_pdf)))
+
     def templates_key(self) -> str:
         """A digest of everything the templates read: the front-matter of
         every document (not the bodies), the vocabularies, the settings the
@@ -391,23 +438,42 @@ class Generator:
         d = self.d
         item, section, hidden = Role.ITEM, Role.SECTION, Role.HIDDEN
         out = [self.render("projekt_index.md.j2", "projekt/index.md", role=section, projekt=d.projekt_sorted)]
+        # The item pages are given their own values only (whole_bank=False): see render.
+        bank = self.bank
+        # A förbund as a link, not with its projects (see ForbundLink).
+        named = lambda found: [ForbundLink(f.slug, f.namn) for f in found]  # noqa: E731
+        links = {slug: named(found) for slug, found in d.projekt_förbund.items()}
         for doc in d.projekt_sorted:
+            m = doc.meta
+            liknande = self.related("projekt", doc.slug)
+            shown_metoder = [*(m.metoder or []), *(i.metod for i in m.framgång.implementerad_hos or [] if i.metod)]
+            shown_systemfel = [*(o.id for o in m.systemfel or []),
+                               *(s for b in m.framgång.beslut or [] for s in b.systemfel or [])]
             out.append(self.render("projekt.md.j2", f"projekt/{doc.slug}.md", role=item, searchable=True,
-                                   filters=pagefind_filters.for_projekt(doc, d), p=doc, m=doc.meta,
-                                   förbund=d.projekt_förbund[doc.slug], liknande=self.related("projekt", doc.slug),
+                                   filters=pagefind_filters.for_projekt(doc, d), whole_bank=False, p=doc,
+                                   förbund=links[doc.slug], liknande=liknande,
+                                   liknande_förbund={other.slug: links[other.slug] for other in liknande},
+                                   metoder={slug: bank.metoder[slug] for slug in shown_metoder if slug in bank.metoder},
+                                   systemfel={key: bank.systemfel[key] for key in shown_systemfel
+                                              if key in bank.systemfel},
                                    body_of=doc))
         out.append(self.render("metoder_index.md.j2", "metoder/index.md", role=section))
         for slug, facts in d.metoder.items():
             out.append(self.render("metod.md.j2", f"metoder/{slug}.md", role=item, searchable=True,
-                                   filters=pagefind_filters.of_kind("metoder"), f=facts, m=facts.metod.meta,
-                                   liknande=self.related("metoder", slug), body_of=facts.metod))
+                                   filters=pagefind_filters.of_kind("metoder"), whole_bank=False,
+                                   f=dataclasses.replace(facts, förbund=named(facts.förbund)),
+                                   liknande=self.related("metoder", slug),
+                                   projekt_förbund={p.slug: d.projekt_förbund[p.slug] for p in facts.projekt},
+                                   body_of=facts.metod))
         out.append(self.render("systemfel_index.md.j2", "systemfel/index.md", role=section,
                                index_rapport=reports.index_report_url(d),
                                BESLUTSNIVÅ=v.BESLUTSNIVÅ))
         for slug, facts in d.systemfel.items():
+            shown = dataclasses.replace(facts, förbund=named(facts.förbund), observationer=[
+                dataclasses.replace(row, förbund=named(row.förbund)) for row in facts.observationer])
             out.append(self.render("systemfel.md.j2", f"systemfel/{slug}.md", role=item, searchable=True,
-                                   filters=pagefind_filters.of_kind("systemfel"), f=facts, m=facts.systemfel.meta,
-                                   body_of=facts.systemfel))
+                                   filters=pagefind_filters.of_kind("systemfel"), whole_bank=False, f=shown,
+                                   antal_systemfel=len(d.ranking), body_of=facts.systemfel))
         out.append(self.render("malgrupper_index.md.j2", "malgrupper/index.md", role=section))
         for key in self.vocab.keys("målgrupp"):
             out.append(self.render("malgrupp.md.j2", f"malgrupper/{key}/index.md", role=item, key=key,

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
-FORMAT = "2"  # bump when Rendered changes
+FORMAT = "3"  # bump when Rendered changes
 
 
 @dataclass(frozen=True)
@@ -46,9 +46,12 @@ class Rendered:
     # A digest of all of the above: a page's digest starts from it, so an
     # unchanged page is known without joining or hashing its HTML again.
     digest: str
+    # A digest of what the template was given, for a template that is given
+    # its page's own values only (see inputs.py); "" for the others.
+    inputs: str = ""
 
     @classmethod
-    def of(cls, *fields) -> "Rendered":
+    def of(cls, *fields, inputs: str = "") -> "Rendered":
         h = hashlib.sha256()
         for part in fields[:4]:  # the texts
             h.update(part.encode("utf-8", "surrogatepass"))
@@ -56,7 +59,7 @@ class Rendered:
         role, searchable, filters, body_of, generated_ids, headings_before, headings_after = fields[4:]
         h.update(repr((role, searchable, sorted(filters.items()), body_of, sorted(generated_ids), headings_before,
                        headings_after)).encode("utf-8", "surrogatepass"))
-        return cls(*fields, h.hexdigest())
+        return cls(*fields, h.hexdigest(), inputs)
 
 
 class RecordStore:
@@ -66,6 +69,14 @@ class RecordStore:
 
     def load(self) -> Iterator[Rendered] | None:
         """The last build's records, if it had this key; else None."""
+        return self._open(lambda key: key == self.key)
+
+    def load_any(self) -> Iterator[Rendered] | None:
+        """The last build's records whatever its key (in this format): the
+        pages whose own inputs did not change (see :class:`Previous`)."""
+        return self._open(lambda key: isinstance(key, str) and key.startswith(f"{FORMAT}:"))
+
+    def _open(self, wanted) -> Iterator[Rendered] | None:
         if self.path is None:
             return None
         try:
@@ -73,7 +84,7 @@ class RecordStore:
         except OSError:
             return None
         try:
-            if pickle.load(handle) != self.key:
+            if not wanted(pickle.load(handle)):
                 handle.close()
                 return None
         except Exception:  # noqa: BLE001 - an old or broken file: render afresh
@@ -89,6 +100,44 @@ class RecordStore:
 
     def writer(self) -> "_Writer | None":
         return _Writer(self.path, self.key) if self.path is not None else None
+
+
+class Previous:
+    """The last build's records, read in step with the generator, which
+    renders its pages in the same order: a page moved in that order (a
+    retitled project sorts elsewhere) keeps the records read past it until
+    they are asked for. Only records with ``inputs`` are kept."""
+
+    def __init__(self, records: Iterator[Rendered] | None):
+        self._records = records
+        self._ahead: dict[str, Rendered] = {}
+        self.taken = 0
+
+    def take(self, src_uri: str, inputs: str) -> Rendered | None:
+        """The last record of ``src_uri`` if its template was given ``inputs``."""
+        record = self._ahead.pop(src_uri, None)
+        while record is None and self._records is not None:
+            try:
+                found = next(self._records)
+            except StopIteration:
+                self._records = None
+                break
+            except Exception:  # noqa: BLE001 - a broken file: the rest is rendered
+                self._records = None
+                break
+            if found.src_uri == src_uri:
+                record = found
+            elif found.inputs:
+                self._ahead[found.src_uri] = found
+        if record is None or not inputs or record.inputs != inputs:
+            return None
+        self.taken += 1
+        return record
+
+    def close(self) -> None:
+        records, self._records, self._ahead = self._records, None, {}
+        if records is not None:
+            records.close()
 
 
 class _Writer:

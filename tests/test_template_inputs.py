@@ -1,0 +1,100 @@
+"""A page's template output is reused when what its template was given did
+not change (site/inputs.py): the digest must move with every value the page
+shows and with nothing else, and an item template must be given no more
+than its own values (it could then read anything without the digest
+knowing). The whole-site proof, warm = cold after front-matter edits, is in
+tests/test_incremental.py."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+
+import pytest
+
+from metodbank.bank import load_bank
+from metodbank.derive import derive
+from metodbank.settings import read_settings
+from metodbank.site.inputs import InputDigests
+from metodbank.site.pages import ForbundLink, Generator, SiteOptions
+from repo_helpers import REPO
+
+
+@pytest.fixture(scope="module")
+def derived():
+    settings = read_settings(REPO / "mkdocs.yml")
+    return derive(load_bank(REPO, settings.vocab), dt.date(2026, 6, 1))
+
+
+def test_a_document_counts_by_its_file_and_place(derived):
+    digests = InputDigests("salt")
+    doc = next(iter(derived.bank.projekt.values()))
+    first = digests.of("projekt.md.j2", doc.url, {"p": doc})
+    assert first == digests.of("projekt.md.j2", doc.url, {"p": doc})
+    changed = dataclasses.replace(doc, digest="0" * 64)  # the same slug, other bytes (a title, a body)
+    moved = dataclasses.replace(doc, path="annan/" + doc.path)
+    assert len({first, digests.of("projekt.md.j2", doc.url, {"p": changed}),
+                digests.of("projekt.md.j2", doc.url, {"p": moved})}) == 3
+    # The salt (versions, date, vocabularies, settings), the template and the page count too.
+    assert first != InputDigests("annat salt").of("projekt.md.j2", doc.url, {"p": doc})
+    assert first != digests.of("metod.md.j2", doc.url, {"p": doc})
+    assert first != digests.of("projekt.md.j2", "projekt/annan.md", {"p": doc})
+
+
+def test_values_inside_shared_facts_move_the_digest(derived):
+    digests = InputDigests("salt")
+    slug, facts = next((s, f) for s, f in derived.metoder.items() if f.projekt)
+    base = digests.of("metod.md.j2", slug, {"f": facts})
+    # A number derived from the projects, a project in a list, the order of a list: each is shown.
+    assert base != InputDigests("salt").of("metod.md.j2", slug, {"f": dataclasses.replace(facts, deltagare=-1)})
+    edited = dataclasses.replace(facts.projekt[0], digest="1" * 64)
+    assert base != InputDigests("salt").of("metod.md.j2", slug,
+                                           {"f": dataclasses.replace(facts, projekt=[edited, *facts.projekt[1:]])})
+    if len(facts.projekt) > 1:
+        assert base != InputDigests("salt").of("metod.md.j2", slug,
+                                               {"f": dataclasses.replace(facts, projekt=facts.projekt[::-1])})
+    # A förbund as a link is its name and page, nothing more.
+    link = ForbundLink("ett-forbund", "Ett förbund")
+    assert digests.of("x", "y", {"l": [link]}) != digests.of("x", "y", {"l": [ForbundLink("ett-forbund", "Annat")]})
+
+
+def test_a_value_it_cannot_stand_for_makes_the_page_unknowable(derived):
+    class Opaque:
+        pass
+
+    assert InputDigests("salt").of("projekt.md.j2", "projekt/x.md", {"o": Opaque()}) is None
+    assert InputDigests("salt").of("projekt.md.j2", "projekt/x.md", {"o": [1, {"a": Opaque()}]}) is None
+    # A bank as a whole is never given to an item template: it is not digested either.
+    assert InputDigests("salt").of("projekt.md.j2", "projekt/x.md", {"d": derived}) is None
+
+
+def test_item_templates_are_given_no_more_than_their_own_values(derived, monkeypatch):
+    """Every value an item template receives can be digested, and it never
+    receives the bank: a template that read `d` would show what no digest saw."""
+    generator = Generator(derived, SiteOptions())
+    given: list[tuple[str, dict]] = []
+    original = InputDigests.of
+
+    def recording(self, template, src_uri, context):
+        given.append((template, dict(context)))
+        return original(self, template, src_uri, context)
+
+    monkeypatch.setattr(InputDigests, "of", recording)
+    generator.pages()
+    templates = {template for template, _ in given}
+    assert templates == {"projekt.md.j2", "metod.md.j2", "systemfel.md.j2"}
+    assert len(given) == sum(len(derived.bank.documents(kind)) for kind in ("projekt", "metoder", "systemfel"))
+    for template, context in list(given):
+        assert not {"d", "options", "projekt_rad", "bank"} & context.keys(), (template, sorted(context))
+        assert original(InputDigests("salt"), template, "x", context) is not None, template
+
+
+def test_an_item_template_that_reads_the_bank_fails_loudly(derived, tmp_path, monkeypatch):
+    """StrictUndefined: `d` is not there, so a template edited to read it
+    stops the build instead of showing what its digest does not cover."""
+    generator = Generator(derived, SiteOptions())
+    template = generator.env.from_string("{{ d.bank.projekt | length }}")
+    monkeypatch.setattr(generator.env, "get_template", lambda name: template)
+    doc = next(iter(derived.bank.projekt.values()))
+    with pytest.raises(Exception, match="'d' is undefined"):
+        generator.render("projekt.md.j2", f"projekt/{doc.slug}.md", whole_bank=False, p=doc)
