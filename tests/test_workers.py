@@ -176,3 +176,46 @@ def test_workers_end_with_the_process_that_started_them(tmp_path):
     for pid in left:
         os.kill(pid, 9)
     assert not left, f"workers outlived the process that started them: {out.read_text()}"
+
+
+def _loaded(bank) -> tuple:
+    """What a load gives the build: every problem as printed, every document."""
+    documents = {(kind, slug): (doc.path, doc.meta.model_dump_json(), doc.body, doc.body_line, doc.digest)
+                 for kind in ("projekt", "metoder", "systemfel") for slug, doc in bank.documents(kind).items()}
+    return [p.format() for p in bank.problems.sorted()], documents
+
+
+def test_files_parsed_by_workers_load_as_files_parsed_here(evil_bank, tmp_path, monkeypatch):
+    """A cold build parses its files in the workers (bank._ParsedElsewhere)
+    once they are many: the problems and documents are those of a load in
+    this process, and so are those of the next, warm load from the cache it wrote."""
+    import shutil
+
+    import metodbank.bank as bank_module
+
+    root = tmp_path / "bank"
+    shutil.copytree(evil_bank, root, ignore=shutil.ignore_patterns(".cache", "site"))
+    # A warning and an error too: their messages must come back from the workers as they were found.
+    first = sorted((root / "projekt").glob("*.md"))[0]
+    (root / "projekt" / "trasig.md").write_text(first.read_text("utf-8").replace("titel:", "titel: [", 1), "utf-8")
+    settings = read_settings(root / "mkdocs.yml", root)
+    here = _loaded(load_bank(root, settings.vocab, cache_dir=tmp_path / "här"))
+    assert here[0] and here[1], here  # the broken file's error, the others' documents
+    monkeypatch.setattr(bank_module, "PARALLEL_THRESHOLD", 1)
+    monkeypatch.setattr(bank_module, "PARSE_BATCH", 3)
+    pool = worker_pool.start([], workers=2)
+    submitted = []
+    submit = pool.submit
+    pool.submit = lambda *args, **kwargs: submitted.append(args[0]) or submit(*args, **kwargs)
+    try:
+        there = load_bank(root, settings.vocab, cache_dir=tmp_path / "där", pool=pool)
+        assert submitted and set(submitted) == {bank_module._parse_batch}, submitted
+        assert _loaded(there) == here
+        # The cache the workers' results were put in serves the next load.
+        again = load_bank(root, settings.vocab, cache_dir=tmp_path / "där", pool=pool)
+        assert again.cache_misses == 0 and _loaded(again) == here
+        # A pool that cannot take the files leaves them to this process.
+        pool.shutdown()
+        assert _loaded(load_bank(root, settings.vocab, cache_dir=tmp_path / "stängd", pool=pool)) == here
+    finally:
+        pool.shutdown()

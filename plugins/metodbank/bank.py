@@ -101,6 +101,14 @@ def content_files(root: Path) -> list[tuple[str, Path]]:
     return found
 
 
+def listed_paths(root: Path) -> set[str]:
+    """Every content file a link may name (``metoder/ips.md``), as the
+    folders list them: what :meth:`Bank.content_paths` gives once the bank
+    has loaded without errors, known before any file is read."""
+    return {f"{kind}/{path.stem}.md" for kind, path in content_files(Path(root).resolve())
+            if path.name.endswith(".md") and model._SLUG.match(path.stem)}
+
+
 class Refused(Exception):
     """A content path that is not read; ``message`` says why, in Swedish."""
 
@@ -233,7 +241,7 @@ PARALLEL_THRESHOLD = 400
 
 def load_bank(root: Path, vocab: Vocabularies | None = None, today: dt.date | None = None, progress=None,
               workers: int | None = None, check_only: bool = False, cache_dir: Path | None = None,
-              memory: dict | None = None) -> Bank:
+              memory: dict | None = None, pool=None) -> Bank:
     """Read and check every content file under ``root``; never raises for bad content.
 
     ``check_only`` keeps no documents, only problems: the checker then parses
@@ -241,6 +249,8 @@ def load_bank(root: Path, vocab: Vocabularies | None = None, today: dt.date | No
     ``cache_dir`` reuses the results for files whose bytes have not changed.
     ``memory`` (with ``cache_dir``): a dict a long-lived process keeps from
     one load to the next, holding that cache and the documents themselves.
+    ``pool`` (with ``cache_dir``): worker processes (an executor) that parse
+    the files the cache misses when they are many (a cold build).
     """
     root = Path(root)
     bank = Bank(root=root, vocab=vocab or Vocabularies())
@@ -266,7 +276,7 @@ def load_bank(root: Path, vocab: Vocabularies | None = None, today: dt.date | No
     # check has written it: one changed file is then the only one parsed (the
     # pre-commit and pull-request path); cold, parallel parsing is faster.
     if cache_dir is not None and (not check_only or (Path(cache_dir) / CACHE_FILE).is_file()):
-        results = _load_cached(jobs, bank.vocab, today, cache_dir, bank, check_only, memory)
+        results = _load_cached(jobs, bank.vocab, today, cache_dir, bank, check_only, memory, pool)
     else:
         results = _load_all(jobs, bank.vocab, today, workers if check_only else 1, check_only)
     for number, (job, (parsed, document, problems)) in enumerate(zip(jobs, results), 1):
@@ -287,7 +297,7 @@ FEW_CHANGED = 20  # files the checker may parse again rather than rewrite the ca
 
 
 def _load_cached(jobs, vocab: Vocabularies, today: dt.date, cache_dir: Path, bank: Bank, check_only: bool = False,
-                 memory: dict | None = None):
+                 memory: dict | None = None, pool=None):
     # Results depend on the vocabularies and, for the currency warnings, on today.
     # And on the code that checks them: a new version never shows an old message.
     salt = f"{code_digest()}|{today.isoformat()}|{sorted((k, sorted(v.items())) for k, v in vocab.terms.items())}"
@@ -306,9 +316,12 @@ def _load_cached(jobs, vocab: Vocabularies, today: dt.date, cache_dir: Path, ban
     known, documents = memory["documents"], {}
     context = {"vokabular": vocab}
     results = []
+    # The files the cache misses, read and hashed first: when they are many
+    # (a cold build), worker processes parse them (see _ParsedElsewhere).
+    read = []
     for job in jobs:
         kind, source, shown, slug, ident = job
-        key = f"{kind}|{shown}|{slug}"
+        key = _key(job)
         try:
             raw = read_content(source, ident)
         except Refused:
@@ -316,6 +329,24 @@ def _load_cached(jobs, vocab: Vocabularies, today: dt.date, cache_dir: Path, ban
         digest = hashlib.sha256(raw).hexdigest() if raw is not None else None
         # The build needs the heavy part too, the document's data; the checker not.
         entry = cache.get(key, digest, with_heavy=not check_only)
+        read.append((job, key, raw if entry is None else None, digest, entry))  # a hit's bytes are not needed
+    elsewhere = _ParsedElsewhere(None if check_only else pool,
+                                 [(job, raw) for job, _key, raw, _digest, entry in read if entry is None], vocab, today)
+    for job, key, raw, digest, entry in read:
+        kind, source, shown, slug, ident = job
+        parsed_there = elsewhere.get(key)
+        if entry is None and parsed_there is not None:
+            # As a cache hit: the worker's plain data, validated here into the model.
+            entry, heavy = parsed_there
+            cache.put(key, digest, entry, heavy)
+            document = None
+            if heavy is not None:
+                data, body, body_line, file_digest = heavy
+                meta = model.KINDS[kind].model_validate(data, context=context)
+                document = Document(kind, slug, shown, meta, body, body_line, file_digest)
+                documents[(key, file_digest)] = document
+            results.append((entry[0], document, entry[1]))
+            continue
         if entry is None:
             # The bytes just hashed are parsed too: each file is read once.
             parsed, document, problems = _load_one(job, vocab, today, raw=raw)
@@ -354,6 +385,69 @@ def _load_cached(jobs, vocab: Vocabularies, today: dt.date, cache_dir: Path, ban
         memory["unsaved"] = 0
     bank.cache_hits, bank.cache_misses = cache.hits, cache.misses
     return results
+
+
+# Files parsed per task in the workers: a task's hand-over costs about what one file does.
+PARSE_BATCH = 64
+
+
+class _ParsedElsewhere:
+    """The files the cache missed (``(job, raw)``, in the order they are
+    asked for), parsed in ``pool`` when they are many (a cold build; for a
+    few, starting the workers costs more). Each answer waits for its own
+    batch only, so the caller validates one batch while the workers parse
+    the next. A batch the pool cannot take or whose worker failed answers
+    None: its files are parsed by the caller, as any miss."""
+
+    def __init__(self, pool, missed: list[tuple], vocab: Vocabularies, today: dt.date):
+        self._batch_of: dict[str, int] = {}
+        self._futures: list = []
+        self._done: dict[int, dict | None] = {}
+        if pool is None or len(missed) < PARALLEL_THRESHOLD:
+            return
+        batches = [missed[start:start + PARSE_BATCH] for start in range(0, len(missed), PARSE_BATCH)]
+        try:
+            self._futures = [pool.submit(_parse_batch, batch, vocab, today) for batch in batches]
+        except Exception:  # noqa: BLE001 - a broken or shut pool: parsed by the caller
+            for future in self._futures:
+                future.cancel()
+            self._futures = []
+            return
+        self._keys = [[_key(job) for job, _raw in batch] for batch in batches]
+        for number, keys in enumerate(self._keys):
+            self._batch_of.update(dict.fromkeys(keys, number))
+
+    def get(self, key: str):
+        """The cache entry the worker made for ``key``, or None."""
+        number = self._batch_of.get(key)
+        if number is None:
+            return None
+        if number not in self._done:
+            try:
+                self._done[number] = dict(zip(self._keys[number], self._futures[number].result()))
+            except Exception:  # noqa: BLE001 - a worker died: its files are parsed by the caller
+                self._done[number] = None
+            self._futures[number] = None  # its results are held once, in _done
+        found = self._done[number]
+        return found.pop(key, None) if found is not None else None
+
+
+def _key(job) -> str:
+    kind, _source, shown, slug, _ident = job
+    return f"{kind}|{shown}|{slug}"
+
+
+def _parse_batch(batch: list[tuple], vocab: Vocabularies, today: dt.date) -> list[tuple]:
+    """In a worker: each file's cache entry, ``((slim, problems), heavy)``,
+    as :func:`_load_cached` stores it (plain data: pydantic models pickle
+    and load far slower than the dicts they are validated from)."""
+    entries = []
+    for job, raw in batch:
+        parsed, document, problems = _load_one(job, vocab, today, raw=raw)
+        slim = bankwide.slim(parsed) if parsed is not None else None
+        heavy = None if document is None else (parsed.data, document.body, document.body_line, document.digest)
+        entries.append(((slim, problems), heavy))
+    return entries
 
 
 def _load_one(job, vocab: Vocabularies, today: dt.date, check_only: bool = False, raw: bytes | None = None):

@@ -45,7 +45,7 @@ from pathlib import Path
 
 from . import body, collector, publish_gate, report_pdf, reports, schema, worker_pool
 from .gate_workers import GateWorkers
-from .bank import FOLDERS, Bank, load_bank
+from .bank import FOLDERS, Bank, listed_paths, load_bank
 from .derive import Derived, derive
 from .exports import data_files, robots_txt
 from .files import code_digest, link_afresh, os_error, share_file, write_atomic  # link_afresh: how an adapter publishes a finished page
@@ -237,18 +237,35 @@ class SiteBuild:
         if self._gc_before is None:
             self._gc_before = gc.get_threshold()
             gc.set_threshold(*collector.THRESHOLDS)  # from prepare to the build's end (see collector.py)
-        with timings.phase("kontroll"):
-            bank = load_bank(self.root, self.settings.vocab, progress=timings.counter, cache_dir=self.cache_dir,
-                             memory=self.session.read_files if self.session is not None else None)
+        # The files, the bodies and the publish gate's reading go to worker
+        # processes. They start before the bank is loaded, so that a cold
+        # build parses its files there (5 s of one core at 5,000 projects);
+        # their setup needs the bank's file list, which the folders give.
+        gate_setup = GateWorkers.setup(self.root, self.docs_dir, self.settings.config_file)
+        listed = listed_paths(self.root)
+        setups = [gate_setup, (body.start_worker, (self.root, listed))]
+        self.workers = self.session.workers(setups) if self.session is not None else worker_pool.start(setups)
+        try:
+            with timings.phase("kontroll"):
+                bank = load_bank(self.root, self.settings.vocab, progress=timings.counter, cache_dir=self.cache_dir,
+                                 memory=self.session.read_files if self.session is not None else None,
+                                 pool=self.workers)
+        except BaseException:
+            self._stop_workers()
+            self._unlock()
+            raise
         timings.counts.update(filer=bank.files, cache_träffar=bank.cache_hits, cache_missar=bank.cache_misses)
         if not bank.ok:
+            self._stop_workers()
             self._unlock()
             raise ContentError(bank.problems.sorted())
         self.bank = bank
-        # Bodies and the publish gate's reading go to worker processes.
-        gate_setup = GateWorkers.setup(self.root, self.docs_dir, self.settings.config_file)
-        setups = [gate_setup, (body.start_worker, (bank.root, bank.content_paths()))]
-        self.workers = self.session.workers(setups) if self.session is not None else worker_pool.start(setups)
+        if bank.content_paths() != listed:
+            # Never for a bank without errors (every listed file is then a
+            # document); were it so, the bodies' links must see the bank's own list.
+            self._stop_workers()
+            setups = [gate_setup, (body.start_worker, (bank.root, bank.content_paths()))]
+            self.workers = self.session.workers(setups) if self.session is not None else worker_pool.start(setups)
         self.clean_files = publish_gate.CleanFiles(
             self.cache_dir / "sparr.txt", self.session.clean_by_stat if self.session is not None else None)
         self.gate = GateWorkers(self.workers, *gate_setup[1], known=self.clean_files.known)
