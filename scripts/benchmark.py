@@ -812,7 +812,7 @@ def measure(n: int, runs: int, work: Path, seed: int, query: str, chromium: str 
             except SystemExit as exc:
                 log(f"  N={n}: ombyggnaden efter titeländringen misslyckades:\n{str(exc)[-2000:]}")
                 result.setdefault("fel", []).append(f"ombyggnad efter titeländring, körning {run}: {str(exc)[-600:]}")
-                field = {"seconds": None, "faser": {}}
+                field = {"seconds": None, "faser": {}, "maxrss": 0}
         finally:
             changed.write_text(original, "utf-8")
         served = serve_loop(bank, changed, f"Serveslingan mätte ändringen {n}-{run}-{time.time_ns()}.",
@@ -824,7 +824,7 @@ def measure(n: int, runs: int, work: Path, seed: int, query: str, chromium: str 
             "vår": a["seconds"], "ren": b["seconds"], "ombyggnad": warm["seconds"], "ombyggnad_titel": field["seconds"],
             "faser_titel": field["faser"].get("faser", {}),
             "cpu_vår": a["cpu"], "cpu_ren": b["cpu"], "cpu_ombyggnad": warm["cpu"],
-            "rss_vår": a["maxrss"], "rss_ombyggnad": warm["maxrss"], "rss_ren": b["maxrss"],
+            "rss_vår": a["maxrss"], "rss_ombyggnad": max(warm["maxrss"], field["maxrss"]), "rss_ren": b["maxrss"],
             "plugin_kall": _plugin_work(a), "plugin_varm": _plugin_work(warm),
             "krokar_kall": a["hooks"].get("sekunder", {}), "krokar_varm": warm["hooks"].get("sekunder", {}),
             "faser_kall": a["faser"].get("faser", {}), "faser_varm": warm["faser"].get("faser", {}),
@@ -930,7 +930,9 @@ def retitled(text: str) -> str:
     lines = text.split("\n")
     for number, line in enumerate(lines):
         if line.startswith("titel:"):
-            lines[number] = line.rstrip() + TITLE_SUFFIX
+            value = line.rstrip()
+            quote = value[-1] if value[-1] in "\"'" and value[len("titel:"):].strip()[:1] == value[-1] else ""
+            lines[number] = (value[:-1] + TITLE_SUFFIX + quote) if quote else value + TITLE_SUFFIX
             return "\n".join(lines)
     raise SystemExit("benchmark: den ändrade projektfilen har ingen rad 'titel:'")
 
@@ -1166,8 +1168,9 @@ def render_markdown(results: list[dict], info: dict, command: str, runs: int) ->
         "med cacherna från den kalla builden; **ombyggnad/ren** är den delad med ren material kall.",
         "- **ombyggnad efter titeländring**: en tredje `mkdocs build`, efter att samma projekts titel (i "
         "front-matter) också ändrats. Ett fält syns på andra sidor än projektets egen (listorna, metod- och "
-        "systemfelssidorna som nämner projektet, \"Liknande\"): alla mallar renderas då om, medan en ändring "
-        "i brödtexten bara når projektets sida. Serve-slingan mäter en ändring i brödtexten.",
+        "systemfelssidorna som nämner projektet, \"Liknande\"): listsidorna renderas då om, och de sidor vars "
+        "egna värden ändrats, medan en ändring i brödtexten bara når projektets sida. Serve-slingan mäter en "
+        "ändring i brödtexten.",
         "- **sidcache träffar (färdiga) / missar**: sidcachens räkning i ombyggnaden (`METODBANK_TIMINGS=1`): "
         "sidor hämtade ur cachen (inom parentes de som publicerades som färdiga filer utan att gå genom MkDocs "
         "sidflöde) / renderade igen.",
@@ -1179,7 +1182,7 @@ def render_markdown(results: list[dict], info: dict, command: str, runs: int) ->
         f"sida, som hämtas var {SERVE_POLL * 1000:.0f}:e ms (servern håller en förfrågan medan den bygger).",
         "- **toppminne**: största residenta minnet (RSS) för byggprocessen och de processer den startat (Pagefind), "
         "summerat över processträdet (samplat var 0,2 s) eller, om större, den största enskilda processen; det "
-        "största av kall build och ombyggnad.",
+        "största av kall build och de två ombyggnaderna.",
         "- **Pagefind CPU kall/omb.**: Pagefind-delarnas CPU-tid (user + sys) i den kalla builden och i "
         "ombyggnaden, ur byggets egen rapport (`pagefind.cpu_seconds`).",
         "- **Whoosh CPU kall/en fil**: Whoosh ingår inte längre i webbplatsbygget; `metodbank sök` bygger sitt "

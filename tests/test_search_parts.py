@@ -244,6 +244,10 @@ def test_staged_documents_leave_out_what_pagefind_ignores():
             '<p data-pagefind-ignored>en annan attribut</p><p>slut</p>')
     assert without_ignored(html) == ('<p>kvar</p><p>också kvar</p><td></td>'
                                      '<p data-pagefind-ignored>en annan attribut</p><p>slut</p>')
+    # The name inside an attribute's value (an author's link title) is text, not the attribute.
+    titled = '<p>Se <a href="https://e.org/h" title="se data-pagefind-ignore">handboken</a> här.</p>'
+    assert without_ignored(titled) == titled
+    assert without_ignored('<a data-pagefind-ignore="all" title="a>b">z</a>kvar') == "kvar"
     # Nothing to leave out, or an element never closed: the text as it is.
     assert without_ignored("<p>a</p>") == "<p>a</p>"
     assert without_ignored("<p>a</p><div data-pagefind-ignore><p>b</p>") == "<p>a</p><div data-pagefind-ignore><p>b</p>"

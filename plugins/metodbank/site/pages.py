@@ -370,7 +370,7 @@ class Generator:
             pages = self._reused(store)
             if pages is None:
                 self._writer = store.writer()
-                self._previous = Previous(store.load_any())
+                self._previous = store.previous()
                 try:
                     pages = self._pages()
                 except BaseException:
@@ -463,7 +463,7 @@ class Generator:
                                    filters=pagefind_filters.of_kind("metoder"), whole_bank=False,
                                    f=dataclasses.replace(facts, förbund=named(facts.förbund)),
                                    liknande=self.related("metoder", slug),
-                                   projekt_förbund={p.slug: d.projekt_förbund[p.slug] for p in facts.projekt},
+                                   projekt_förbund={p.slug: links[p.slug] for p in facts.projekt},
                                    body_of=facts.metod))
         out.append(self.render("systemfel_index.md.j2", "systemfel/index.md", role=section,
                                index_rapport=reports.index_report_url(d),

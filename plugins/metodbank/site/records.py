@@ -20,12 +20,13 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
+import struct
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
-FORMAT = "3"  # bump when Rendered changes
+FORMAT = "4"  # bump when Rendered or the file changes
 
 
 @dataclass(frozen=True)
@@ -71,12 +72,13 @@ class RecordStore:
         """The last build's records, if it had this key; else None."""
         return self._open(lambda key: key == self.key)
 
-    def load_any(self) -> Iterator[Rendered] | None:
-        """The last build's records whatever its key (in this format): the
-        pages whose own inputs did not change (see :class:`Previous`)."""
-        return self._open(lambda key: isinstance(key, str) and key.startswith(f"{FORMAT}:"))
+    def previous(self) -> "Previous":
+        """The last build's records whatever its key (in this format), by
+        page: for the pages whose own inputs did not change."""
+        handle = self._open(lambda key: isinstance(key, str) and key.startswith(f"{FORMAT}:"), stream=False)
+        return Previous(handle)
 
-    def _open(self, wanted) -> Iterator[Rendered] | None:
+    def _open(self, wanted, stream: bool = True):
         if self.path is None:
             return None
         try:
@@ -90,7 +92,7 @@ class RecordStore:
         except Exception:  # noqa: BLE001 - an old or broken file: render afresh
             handle.close()
             return None
-        return self._records(handle)
+        return self._records(handle) if stream else handle
 
     @staticmethod
     def _records(handle) -> Iterator[Rendered]:
@@ -103,41 +105,47 @@ class RecordStore:
 
 
 class Previous:
-    """The last build's records, read in step with the generator, which
-    renders its pages in the same order: a page moved in that order (a
-    retitled project sorts elsewhere) keeps the records read past it until
-    they are asked for. Only records with ``inputs`` are kept."""
+    """The last build's records, each read when its page asks for it, by
+    the index at the file's end (a page's place in the file): a page added,
+    removed or moved in the render order (a project's start date sorts it)
+    costs nothing, and no record is held that no page asked for."""
 
-    def __init__(self, records: Iterator[Rendered] | None):
-        self._records = records
-        self._ahead: dict[str, Rendered] = {}
+    def __init__(self, handle=None):
+        self._handle = handle
+        self._places: dict[str, int] = {}
         self.taken = 0
+        if handle is not None:
+            try:
+                handle.seek(-_TRAILER.size, os.SEEK_END)
+                (index,) = _TRAILER.unpack(handle.read(_TRAILER.size))
+                handle.seek(index)
+                self._places = pickle.load(handle)
+            except Exception:  # noqa: BLE001 - no index (a broken file): every page is rendered
+                self.close()
 
     def take(self, src_uri: str, inputs: str) -> Rendered | None:
         """The last record of ``src_uri`` if its template was given ``inputs``."""
-        record = self._ahead.pop(src_uri, None)
-        while record is None and self._records is not None:
-            try:
-                found = next(self._records)
-            except StopIteration:
-                self._records = None
-                break
-            except Exception:  # noqa: BLE001 - a broken file: the rest is rendered
-                self._records = None
-                break
-            if found.src_uri == src_uri:
-                record = found
-            elif found.inputs:
-                self._ahead[found.src_uri] = found
-        if record is None or not inputs or record.inputs != inputs:
+        place = self._places.pop(src_uri, None)
+        if place is None or not inputs or self._handle is None:
+            return None
+        try:
+            self._handle.seek(place)
+            record = pickle.load(self._handle)
+        except Exception:  # noqa: BLE001 - a broken file: the page is rendered
+            return None
+        if not isinstance(record, Rendered) or record.src_uri != src_uri or record.inputs != inputs:
             return None
         self.taken += 1
         return record
 
     def close(self) -> None:
-        records, self._records, self._ahead = self._records, None, {}
-        if records is not None:
-            records.close()
+        handle, self._handle, self._places = self._handle, None, {}
+        if handle is not None:
+            handle.close()
+
+
+# The file ends with the index's place in it, as eight bytes.
+_TRAILER = struct.Struct("<Q")
 
 
 class _Writer:
@@ -150,14 +158,19 @@ class _Writer:
         handle, self.temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
         self.out = os.fdopen(handle, "wb")
         pickle.dump(key, self.out)
+        self.places: dict[str, int] = {}  # src_uri -> where its record starts, for Previous
 
     def add(self, record: Rendered) -> None:
+        self.places[record.src_uri] = self.out.tell()
         pickle.dump(record, self.out, protocol=pickle.HIGHEST_PROTOCOL)
 
     def commit(self) -> None:
         try:
             with self.out:
-                pickle.dump(None, self.out)
+                pickle.dump(None, self.out)  # the end of the records, for a reader in order
+                index = self.out.tell()
+                pickle.dump(self.places, self.out, protocol=pickle.HIGHEST_PROTOCOL)
+                self.out.write(_TRAILER.pack(index))
             os.replace(self.temporary, self.path)
         except BaseException:
             self.discard()

@@ -9,6 +9,7 @@ its values stay searchable among the hidden low-weight terms.
 
 from __future__ import annotations
 
+import functools
 import re
 from html import unescape
 
@@ -39,10 +40,14 @@ def fact_lists(html: str) -> tuple[str, str]:
     return marked, _SPACE_BEFORE_PUNCTUATION.sub(r"\1", " ".join(" ".join(values).split()))
 
 
-# An element our templates keep out of the index; its end is found by
-# counting its tag's openings and closings (our HTML and the sanitiser's are
-# well-formed). The sanitiser never lets an author's body carry the attribute.
-_IGNORED = re.compile(r"<(?P<tag>[a-zA-Z][a-zA-Z0-9]*)(?=[\s/>])[^>]*?\sdata-pagefind-ignore(?![\w-])[^>]*>")
+# An element our templates keep out of the index: its start tag is read
+# attribute by attribute, so that the name in an attribute's value (an
+# author's link title may hold any text) is not taken for the attribute.
+# Its end is found by counting its tag's openings and closings (our HTML and
+# the sanitiser's are well-formed).
+_ATTRIBUTE = r"""\s+[^\s"'>/=]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'>]+))?"""
+_IGNORED = re.compile(rf"""<(?P<tag>[a-zA-Z][a-zA-Z0-9]*)(?:{_ATTRIBUTE})*?\s+data-pagefind-ignore"""
+                      rf"""(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'>]+))?(?:{_ATTRIBUTE})*\s*/?>""")
 _VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"})
 
 
@@ -68,13 +73,18 @@ def without_ignored(html: str) -> str:
     return "".join(kept)
 
 
+@functools.lru_cache(maxsize=32)
+def _tags(tag: str) -> re.Pattern:
+    return re.compile(rf"<(/?){tag}(?=[\s/>])[^>]*>", re.IGNORECASE)
+
+
 def _element_end(html: str, tag: str, position: int) -> int | None:
     """Where the element of ``tag`` opened just before ``position`` ends."""
     depth = 1
-    for match in re.finditer(rf"<(/?){tag}(?=[\s/>])[^>]*>", html[position:], re.IGNORECASE):
+    for match in _tags(tag).finditer(html, position):
         depth += -1 if match.group(1) else 1
         if depth == 0:
-            return position + match.end()
+            return match.end()
     return None
 
 
