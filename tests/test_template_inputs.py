@@ -87,6 +87,27 @@ def test_item_templates_are_given_no_more_than_their_own_values(derived, monkeyp
     for template, context in list(given):
         assert not {"d", "options", "projekt_rad", "bank"} & context.keys(), (template, sorted(context))
         assert original(InputDigests("salt"), template, "x", context) is not None, template
+        # A förbund only as a link: a Forbund carries all its projects, so any
+        # edit of any of them would render the page again (a method's rows did).
+        assert not _reaches_a_forbund(context), (template, sorted(context))
+
+
+def _reaches_a_forbund(value, seen=None) -> bool:
+    from metodbank.derive import Forbund
+
+    seen = set() if seen is None else seen
+    if id(value) in seen:
+        return False
+    seen.add(id(value))
+    if isinstance(value, Forbund):
+        return True
+    if isinstance(value, (list, tuple)):
+        return any(_reaches_a_forbund(item, seen) for item in value)
+    if isinstance(value, dict):
+        return any(_reaches_a_forbund(item, seen) for item in value.values())
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return any(_reaches_a_forbund(getattr(value, f.name), seen) for f in dataclasses.fields(value))
+    return False
 
 
 def test_an_item_template_that_reads_the_bank_fails_loudly(derived, tmp_path, monkeypatch):
