@@ -163,17 +163,20 @@ def test_search_page_merges_the_parts(parted, content, browser):
     assert wanted <= set(found), found
 
 
+def _build_counting_parts(src: Path, site: Path) -> dict:
+    """Build ``src`` into ``site``; the build's own count of its search parts."""
+    env = dict(os.environ, METODBANK_TIMINGS="1", NO_MKDOCS_2_WARNING="1")
+    proc = subprocess.run([str(MKDOCS), "build", "-q", "-f", str(src / "mkdocs.yml"), "-d", str(site)],
+                          cwd=src, env=env, capture_output=True, text=True, timeout=240)
+    assert proc.returncode == 0, proc.stderr
+    line = next(l for l in proc.stderr.splitlines() if l.startswith("metodbank-tider: "))
+    return json.loads(line.split(": ", 1)[1])["antal"]["pagefind"]
+
+
 def test_one_changed_project_reindexes_one_part(tmp_path, content):
     src = _with_parts(copy_inputs(tmp_path / "src"), PER_PART)
     site = tmp_path / "site"
-    env = dict(os.environ, METODBANK_TIMINGS="1", NO_MKDOCS_2_WARNING="1")
-
-    def build() -> dict:
-        proc = subprocess.run([str(MKDOCS), "build", "-q", "-f", str(src / "mkdocs.yml"), "-d", str(site)],
-                              cwd=src, env=env, capture_output=True, text=True, timeout=240)
-        assert proc.returncode == 0, proc.stderr
-        line = next(l for l in proc.stderr.splitlines() if l.startswith("metodbank-tider: "))
-        return json.loads(line.split(": ", 1)[1])["antal"]["pagefind"]
+    build = lambda: _build_counting_parts(src, site)  # noqa: E731
 
     parts = _expected_parts(content)
     cold = build()
@@ -205,14 +208,7 @@ def test_a_retitled_project_reindexes_its_own_part_only(tmp_path, content):
     (it re-indexed five of eight parts at 5,000 projects)."""
     src = _with_parts(copy_inputs(tmp_path / "src"), PER_PART)
     site = tmp_path / "site"
-    env = dict(os.environ, METODBANK_TIMINGS="1", NO_MKDOCS_2_WARNING="1")
-
-    def build() -> dict:
-        proc = subprocess.run([str(MKDOCS), "build", "-q", "-f", str(src / "mkdocs.yml"), "-d", str(site)],
-                              cwd=src, env=env, capture_output=True, text=True, timeout=240)
-        assert proc.returncode == 0, proc.stderr
-        line = next(l for l in proc.stderr.splitlines() if l.startswith("metodbank-tider: "))
-        return json.loads(line.split(": ", 1)[1])["antal"]["pagefind"]
+    build = lambda: _build_counting_parts(src, site)  # noqa: E731
 
     parts = _expected_parts(content)
     own = lambda slug: pi.shard_of(f"projekt/{slug}/index.html", parts)  # noqa: E731

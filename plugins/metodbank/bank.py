@@ -320,14 +320,11 @@ def _load_cached(jobs, vocab: Vocabularies, today: dt.date, cache_dir: Path, ban
     def parsed_here(job, key: str, raw: bytes | None, digest: str | None) -> tuple:
         # The bytes just hashed are parsed too: each file is read once.
         parsed, document, problems = _load_one(job, vocab, today, raw=raw)
-        # Plain data pickles and loads far faster than pydantic models, and
-        # re-validating a valid dict is cheap; problems are kept as found.
-        entry = (bankwide.slim(parsed) if parsed is not None else None, problems)
-        cache.put(key, digest, entry, None if document is None else
-                  (parsed.data, document.body, document.body_line, document.digest))
+        (slim, _problems), heavy = _cache_entry(parsed, document, problems)
+        cache.put(key, digest, (slim, problems), heavy)
         if document is not None:
             documents[(key, document.digest)] = document
-        return entry[0], document, problems
+        return slim, document, problems
 
     def validated(job, key: str, slim, problems, stored) -> tuple:
         # A cache hit, or a file a worker parsed: its plain data validated into the model.
@@ -346,13 +343,8 @@ def _load_cached(jobs, vocab: Vocabularies, today: dt.date, cache_dir: Path, ban
     # there are: when they are many (a cold build), workers parse them.
     waiting: list[tuple] = []  # (place in results, job, key, bytes, digest)
     for job in jobs:
-        kind, source, shown, slug, ident = job
         key = _key(job)
-        try:
-            raw = read_content(source, ident)
-        except Refused:
-            raw = None  # load_document reports it
-        digest = hashlib.sha256(raw).hexdigest() if raw is not None else None
+        raw, digest = _read_hashed(job)
         # The build needs the heavy part too, the document's data; the checker not.
         entry = cache.get(key, digest, with_heavy=not check_only)
         if entry is not None:
@@ -377,11 +369,7 @@ def _load_cached(jobs, vocab: Vocabularies, today: dt.date, cache_dir: Path, ban
                     results[place] = validated(job, key, slim, problems, heavy)
                     continue
                 if elsewhere.taken:  # its worker failed: read again, and parsed here
-                    try:
-                        raw = read_content(job[1], job[4])
-                    except Refused:
-                        raw = None
-                    digest = hashlib.sha256(raw).hexdigest() if raw is not None else None
+                    raw, digest = _read_hashed(job)
                 results[place] = parsed_here(job, key, raw, digest)
         finally:
             elsewhere.close()
@@ -423,11 +411,10 @@ class _ParsedElsewhere:
             return
         batches = [missed[start:start + PARSE_BATCH] for start in range(0, len(missed), PARSE_BATCH)]
         try:
-            self._futures = [pool.submit(_parse_batch, batch, vocab, today) for batch in batches]
+            for batch in batches:
+                self._futures.append(pool.submit(_parse_batch, batch, vocab, today))
         except Exception:  # noqa: BLE001 - a broken or shut pool: parsed by the caller
-            for future in self._futures:
-                future.cancel()
-            self._futures = []
+            self.close()  # the batches it took before it broke
             return
         self._keys = [[_key(job) for job, _raw in batch] for batch in batches]
         for number, keys in enumerate(self._keys):
@@ -462,17 +449,28 @@ def _key(job) -> str:
     return f"{kind}|{shown}|{slug}"
 
 
+def _read_hashed(job) -> tuple[bytes | None, str | None]:
+    """A file's bytes and their sha256 (None, None when it cannot be read:
+    load_document reports why)."""
+    _kind, source, _shown, _slug, ident = job
+    try:
+        raw = read_content(source, ident)
+    except Refused:
+        return None, None
+    return raw, hashlib.sha256(raw).hexdigest()
+
+
+def _cache_entry(parsed, document, problems) -> tuple:
+    """A parsed file as the content cache stores it: ``((slim, problems),
+    heavy)``. Plain data pickles and loads far faster than pydantic models,
+    and re-validating a valid dict is cheap; problems are kept as found."""
+    heavy = None if document is None else (parsed.data, document.body, document.body_line, document.digest)
+    return ((bankwide.slim(parsed) if parsed is not None else None), problems), heavy
+
+
 def _parse_batch(batch: list[tuple], vocab: Vocabularies, today: dt.date) -> list[tuple]:
-    """In a worker: each file's cache entry, ``((slim, problems), heavy)``,
-    as :func:`_load_cached` stores it (plain data: pydantic models pickle
-    and load far slower than the dicts they are validated from)."""
-    entries = []
-    for job, raw in batch:
-        parsed, document, problems = _load_one(job, vocab, today, raw=raw)
-        slim = bankwide.slim(parsed) if parsed is not None else None
-        heavy = None if document is None else (parsed.data, document.body, document.body_line, document.digest)
-        entries.append(((slim, problems), heavy))
-    return entries
+    """In a worker: each file's cache entry (:func:`_cache_entry`)."""
+    return [_cache_entry(*_load_one(job, vocab, today, raw=raw)) for job, raw in batch]
 
 
 def _load_one(job, vocab: Vocabularies, today: dt.date, check_only: bool = False, raw: bytes | None = None):

@@ -243,29 +243,25 @@ class SiteBuild:
         # their setup needs the bank's file list, which the folders give.
         gate_setup = GateWorkers.setup(self.root, self.docs_dir, self.settings.config_file)
         listed = listed_paths(self.root)
-        setups = [gate_setup, (body.start_worker, (self.root, listed))]
-        self.workers = self.session.workers(setups) if self.session is not None else worker_pool.start(setups)
+        self._start_workers(gate_setup, listed)
         try:
             with timings.phase("kontroll"):
                 bank = load_bank(self.root, self.settings.vocab, progress=timings.counter, cache_dir=self.cache_dir,
                                  memory=self.session.read_files if self.session is not None else None,
                                  pool=self.workers)
         except BaseException:
-            self._stop_workers()
-            self._unlock()
+            self.abandon()
             raise
         timings.counts.update(filer=bank.files, cache_träffar=bank.cache_hits, cache_missar=bank.cache_misses)
         if not bank.ok:
-            self._stop_workers()
-            self._unlock()
+            self.abandon()
             raise ContentError(bank.problems.sorted())
         self.bank = bank
         if bank.content_paths() != listed:
             # Never for a bank without errors (every listed file is then a
             # document); were it so, the bodies' links must see the bank's own list.
             self._stop_workers()
-            setups = [gate_setup, (body.start_worker, (bank.root, bank.content_paths()))]
-            self.workers = self.session.workers(setups) if self.session is not None else worker_pool.start(setups)
+            self._start_workers(gate_setup, bank.content_paths())
         self.clean_files = publish_gate.CleanFiles(
             self.cache_dir / "sparr.txt", self.session.clean_by_stat if self.session is not None else None)
         self.gate = GateWorkers(self.workers, *gate_setup[1], known=self.clean_files.known)
@@ -580,6 +576,13 @@ class SiteBuild:
             self.search_index = None
         self._stop_workers()
         self._unlock()
+
+    def _start_workers(self, gate_setup: tuple, content_paths: set[str]) -> None:
+        """The worker pool: the publish gate's reading and the bodies, whose
+        links may point to ``content_paths`` (a preview server keeps its pool
+        while these stay the same)."""
+        setups = [gate_setup, (body.start_worker, (self.root, content_paths))]
+        self.workers = self.session.workers(setups) if self.session is not None else worker_pool.start(setups)
 
     def _stop_workers(self) -> None:
         self.gate = None

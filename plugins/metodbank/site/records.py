@@ -70,15 +70,16 @@ class RecordStore:
 
     def load(self) -> Iterator[Rendered] | None:
         """The last build's records, if it had this key; else None."""
-        return self._open(lambda key: key == self.key)
+        handle = self._open(lambda key: key == self.key)
+        return self._records(handle) if handle is not None else None
 
     def previous(self) -> "Previous":
         """The last build's records whatever its key (in this format), by
         page: for the pages whose own inputs did not change."""
-        handle = self._open(lambda key: isinstance(key, str) and key.startswith(f"{FORMAT}:"), stream=False)
-        return Previous(handle)
+        return Previous(self._open(lambda key: isinstance(key, str) and key.startswith(f"{FORMAT}:")))
 
-    def _open(self, wanted, stream: bool = True):
+    def _open(self, wanted):
+        """The file, open past its key, if ``wanted(key)``; else None."""
         if self.path is None:
             return None
         try:
@@ -92,7 +93,7 @@ class RecordStore:
         except Exception:  # noqa: BLE001 - an old or broken file: render afresh
             handle.close()
             return None
-        return self._records(handle) if stream else handle
+        return handle
 
     @staticmethod
     def _records(handle) -> Iterator[Rendered]:
