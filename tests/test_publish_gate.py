@@ -335,6 +335,29 @@ def test_build_stops_on_a_vocabulary_label(tmp_path):
     assert load_bank(src, read_settings(config).vocab).problems.errors == []
 
 
+def test_the_search_folder_and_the_rest_read_apart_are_the_whole_site(site, site_src):
+    """The build reads the site but ``pagefind/`` while Pagefind finishes,
+    and ``pagefind/`` after: together, every file once, the same findings
+    and the same clean files (and a preview's stat memory) as one scan."""
+    plant_html(site, PAGE, f"<p>{NUMBER}</p>")
+    planted = site / "pagefind" / "filter" / "sv_planterad.pf_filter"
+    planted.write_bytes(pagefind_file(cbor({"målgrupp": {"Unga 811218&#x2d;9876": [0, 3, 300]}})))
+    sources = dict(bank_root=site_src, docs_dir=site_src / "docs", config_file=site_src / "mkdocs.yml")
+    whole = publish_gate.CleanFiles(None, digest_by_stat={})
+    expected = scan_site(site, clean=whole, **sources)
+    assert {f.published for f in expected} == {PAGE, "pagefind/filter/sv_planterad.pf_filter"}
+
+    parts = publish_gate.CleanFiles(None, digest_by_stat={})
+    rest = scan_site(site, clean=parts, leave_out="pagefind", **sources)
+    search = scan_site(site, clean=parts, only="pagefind", **sources)
+    assert {f.published for f in rest} == {PAGE}
+    assert {f.published for f in search} == {"pagefind/filter/sv_planterad.pf_filter"}
+    assert sorted(rest + search, key=publish_gate.finding_order) == expected
+    assert parts.now == whole.now and parts.digest_by_stat == whole.digest_by_stat
+    assert any(p.startswith("pagefind/") for p in parts.digest_by_stat)
+    assert scan_site(site, only="saknas", **sources) == []
+
+
 def test_symlinks_out_of_the_site_are_not_followed(site, site_src, tmp_path):
     outside = tmp_path / "utanfor.txt"
     outside.write_text("811218-9876", "utf-8")

@@ -10,6 +10,7 @@ import json
 import os
 import re
 import subprocess
+import threading
 import time
 from collections import Counter
 from pathlib import Path
@@ -321,3 +322,130 @@ def test_a_known_page_whose_document_changed_is_an_error_not_a_wrong_index(tmp_p
                     lambda: index.document("A", "<div data-pagefind-body><p>arbete</p></div>"))
     with pytest.raises(pi.PagefindError, match="a/index.html"):
         index.finish(tmp_path / "site")
+
+
+# --------------------------------------------------------------------------
+# The runs at the end of a build (no build)
+
+def _pages(count: int, word: str = "arbete") -> dict[str, tuple[str, str]]:
+    return {f"p{n}/index.html": (f"P{n}", f"<div data-pagefind-body><h1>P{n}</h1><p>{word} nummer {n}</p></div>")
+            for n in range(count)}
+
+
+def _recording_runs(monkeypatch, hold_first: "threading.Event | None" = None) -> list[tuple[float, float]]:
+    """Pagefind's runs as (start, end) times; with ``hold_first``, the first
+    run waits for it before Pagefind starts."""
+    runs: list[tuple[float, float]] = []
+    real = pi._run
+
+    def recorded(command):
+        if hold_first is not None and not runs and not hold_first.is_set():
+            runs.append((time.perf_counter(), float("inf")))
+            hold_first.wait(30)
+            found = real(command)
+            runs[0] = (runs[0][0], time.perf_counter())
+            return found
+        started = time.perf_counter()
+        found = real(command)
+        runs.append((started, time.perf_counter()))
+        return found
+
+    monkeypatch.setattr(pi, "_run", recorded)
+    return runs
+
+
+def test_parts_left_at_the_end_are_indexed_two_at_a_time_as_one_run_would(tmp_path, monkeypatch):
+    """Once the engine is done, the parts still waiting are indexed by two
+    Pagefind runs side by side (the build waited for them one by one, a
+    core idle), and the bundles are those one run makes."""
+    pages = _pages(24)
+    runs = _recording_runs(monkeypatch)
+    # No page expected: every part waits for close(), as parts still queued when the engine ends.
+    index = pi.PartedIndex(tmp_path / "pf", 4, [])
+    for path, (title, html) in pages.items():
+        index.add(path, title, html)
+    report = index.finish(tmp_path / "site")
+    assert len(index.runs) == 2 and report.indexed == 4 and report.pages == 24
+    assert len(runs) == 4
+    assert any(a[0] < b[1] and b[0] < a[1] for a in runs for b in runs if a is not b), runs
+    assert report.cpu_seconds > 0
+
+    monkeypatch.setattr(pi, "_END_RUNS", 1)
+    alone = pi.PartedIndex(tmp_path / "pf-ensam", 4, [])
+    for path, (title, html) in pages.items():
+        alone.add(path, title, html)
+    alone.finish(tmp_path / "site-ensam")
+    assert len(alone.runs) == 1
+    assert _bundle(tmp_path / "site") == _bundle(tmp_path / "site-ensam")
+
+
+def test_a_part_submitted_again_is_indexed_for_its_latest_pages_only(tmp_path, monkeypatch):
+    """A page a part did not expect, arriving while the part is being
+    indexed, has the part indexed again at the end. With two runs the second
+    submission must neither run beside the first (one staging folder per
+    part) nor be replaced by it when the first ends later."""
+    release = threading.Event()
+    runs = _recording_runs(monkeypatch, hold_first=release)
+    index = pi.PartedIndex(tmp_path / "pf", 1, ["a/index.html"])
+    index.add("a/index.html", "A", "<div data-pagefind-body><h1>A</h1><p>arbete</p></div>")
+    for _ in range(400):  # the first run has taken the part and waits to start Pagefind
+        if runs:
+            break
+        time.sleep(0.01)
+    assert runs
+    index.add("b/index.html", "B", "<div data-pagefind-body><h1>B</h1><p>studier</p></div>")
+    index.close()  # the part again, and a second run that takes it
+    time.sleep(0.3)
+    release.set()
+    report = index.finish(tmp_path / "site")
+    assert report.pages == 2
+
+    cold = pi.PartedIndex(tmp_path / "pf-kall", 1, ["a/index.html", "b/index.html"])
+    cold.add("a/index.html", "A", "<div data-pagefind-body><h1>A</h1><p>arbete</p></div>")
+    cold.add("b/index.html", "B", "<div data-pagefind-body><h1>B</h1><p>studier</p></div>")
+    cold.finish(tmp_path / "site-kall")
+    assert _bundle(tmp_path / "site") == _bundle(tmp_path / "site-kall")
+
+
+class _FirstComesLast:
+    """A part's lock that the first run to ask for it gets only after the
+    second run has let it go: the order a run could meet if it took the
+    part's first submission from the queue and then lost the processor."""
+
+    def __init__(self):
+        self.inner = threading.Lock()
+        self.asked = 0
+        self.second_done = threading.Event()
+
+    def __enter__(self):
+        self.asked += 1
+        if self.asked == 1:
+            self.second_done.wait(30)
+        self.inner.acquire()
+
+    def __exit__(self, *exc):
+        self.inner.release()
+        if self.asked >= 2:
+            self.second_done.set()
+
+    def locked(self) -> bool:
+        return self.inner.locked()
+
+
+def test_an_older_submission_never_replaces_a_newer_one(tmp_path):
+    index = pi.PartedIndex(tmp_path / "pf", 1, ["a/index.html"])
+    index.parts[0].lock = _FirstComesLast()
+    index.add("a/index.html", "A", "<div data-pagefind-body><h1>A</h1><p>arbete</p></div>")
+    for _ in range(400):  # the first run holds the first submission, waiting for the lock
+        if index.parts[0].lock.asked:
+            break
+        time.sleep(0.01)
+    index.add("b/index.html", "B", "<div data-pagefind-body><h1>B</h1><p>studier</p></div>")
+    report = index.finish(tmp_path / "site")  # the second run indexes a and b, then the first gets the part
+    assert report.pages == 2 and index.parts[0].lock.asked == 2
+
+    cold = pi.PartedIndex(tmp_path / "pf-kall", 1, ["a/index.html", "b/index.html"])
+    cold.add("a/index.html", "A", "<div data-pagefind-body><h1>A</h1><p>arbete</p></div>")
+    cold.add("b/index.html", "B", "<div data-pagefind-body><h1>B</h1><p>studier</p></div>")
+    cold.finish(tmp_path / "site-kall")
+    assert _bundle(tmp_path / "site") == _bundle(tmp_path / "site-kall")

@@ -520,6 +520,17 @@ class SiteBuild:
         report = FinishReport(self.timings)
         if self.preview_problems:
             return report  # a preview of broken content: nothing to index or publish
+        findings = []
+        search_folder = None
+        if self.session is None:
+            # The gate reads the site but its search folder while Pagefind
+            # finishes the last parts (a cold build at 5,000 projects waited
+            # for them with a core idle, and read the site after), and the
+            # search folder once it is published.
+            search_folder = pagefind_index.OUTPUT_SUBDIR
+            self.search_index.close()
+            with self.timings.phase("publiceringsspärr"):
+                findings = self.gate.scan(site_dir, self.clean_files, leave_out=search_folder)
         with self.timings.phase("pagefind"):
             try:
                 if self.session is not None:
@@ -534,8 +545,9 @@ class SiteBuild:
                 self.search_index = None
         with self.timings.phase("publiceringsspärr"):
             try:
-                findings = self.gate.scan(site_dir, self.clean_files)
-                publish_gate.finish_check(site_dir, findings, self.clean_files)
+                findings += self.gate.scan(site_dir, self.clean_files, only=search_folder)
+                publish_gate.finish_check(site_dir, sorted(findings, key=publish_gate.finding_order),
+                                          self.clean_files)
             except publish_gate.PublishGateError as exc:
                 raise BuildError(exc.message) from None
         if self._written:

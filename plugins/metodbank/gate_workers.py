@@ -127,12 +127,15 @@ class GateWorkers:
         self._collect()
 
     # -- after the build ---------------------------------------------------------
-    def scan(self, site_dir: Path, clean: publish_gate.CleanFiles | None) -> list[Finding]:
-        """Every finding in the built site, as :func:`publish_gate.scan_site` gives them."""
+    def scan(self, site_dir: Path, clean: publish_gate.CleanFiles | None, only: str | None = None,
+             leave_out: str | None = None) -> list[Finding]:
+        """Every finding in the built site (or the part ``only`` and
+        ``leave_out`` name), as :func:`publish_gate.scan_site` gives them."""
         self.publish()
         return publish_gate.scan_site(site_dir, bank_root=self.sources_args[0], docs_dir=self.sources_args[1],
                                       config_file=self.sources_args[2], clean=clean, read=self.read,
-                                      reader=self._read_files if self._pool is not None else None)
+                                      reader=self._read_files if self._pool is not None else None,
+                                      only=only, leave_out=leave_out)
 
     def _read_files(self, files: list[tuple[Path, str]]) -> list[tuple[str, list[Finding]]]:
         """(published, findings) for ``files``, read by the workers; in this

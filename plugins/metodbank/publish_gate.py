@@ -218,14 +218,20 @@ class CleanFiles:
 
 def scan_site(site_dir: Path, *, bank_root: Path | None = None, docs_dir: Path | None = None,
               config_file: Path | None = None, clean: CleanFiles | None = None,
-              read: dict[str, list[Finding]] | None = None, reader=None) -> list[Finding]:
+              read: dict[str, list[Finding]] | None = None, reader=None,
+              only: str | None = None, leave_out: str | None = None) -> list[Finding]:
     """Every personal identity number in the built site, one finding per
     published file and number, sorted. ``clean``: files found clean before,
     skipped when unchanged. ``read``: findings of files already read, by
     their digest (pages read while the engine rendered them). ``reader``:
     reads a list of ``(path, published)`` into ``(published, findings)``
     (worker processes, see :mod:`gate_workers`); this process reads them
-    when it is None."""
+    when it is None.
+
+    ``only`` / ``leave_out``: a folder of the site root (``"pagefind"``) to
+    read alone, or to leave for a later call. The build reads the pages
+    while the search index is still being made, and the index after: the
+    two calls together read every file once, as one call would."""
     site_dir = Path(site_dir)
     sources = Sources(bank_root, docs_dir, config_file)
     findings: set[Finding] = set()
@@ -233,7 +239,7 @@ def scan_site(site_dir: Path, *, bank_root: Path | None = None, docs_dir: Path |
     digests: dict[str, str] = {}
     by_stat = clean.digest_by_stat if clean is not None else None
     seen: dict[str, tuple] = {}
-    for path, published, stat in _site_files(site_dir):
+    for path, published, stat in _site_files(site_dir, only, leave_out):
         digest = None
         if clean is not None or read:
             if by_stat is not None:
@@ -258,7 +264,9 @@ def scan_site(site_dir: Path, *, bank_root: Path | None = None, docs_dir: Path |
         if clean is not None and not found:
             clean.now.add(digest)
     if by_stat is not None:
-        by_stat.clear()
+        # The files of this call's part of the site, as they are now; the rest as they were.
+        for published in [p for p in by_stat if _in_part(p, only, leave_out)]:
+            del by_stat[published]
         by_stat.update(seen)
     if reader is not None:
         results = reader(unread)
@@ -268,22 +276,41 @@ def scan_site(site_dir: Path, *, bank_root: Path | None = None, docs_dir: Path |
         findings.update(found)
         if clean is not None and not found:
             clean.now.add(digests[published])
-    return sorted(findings, key=lambda f: (f.published, f.number, f.detail, f.source or ""))
+    return sorted(findings, key=finding_order)
 
 
-def _site_files(site_dir: Path):
+def finding_order(finding: Finding) -> tuple:
+    """The order findings are reported in: by file, then number."""
+    return finding.published, finding.number, finding.detail, finding.source or ""
+
+
+def _in_part(published: str, only: str | None, leave_out: str | None) -> bool:
+    """Whether ``published`` is in the part of the site a scan reads."""
+    if only is not None:
+        return published.startswith(f"{only}/")
+    return leave_out is None or not published.startswith(f"{leave_out}/")
+
+
+def _site_files(site_dir: Path, only: str | None = None, leave_out: str | None = None):
     """``(path, published, stat)`` of every file a web server would send
-    from ``site_dir``, folder by folder in name order. One ``scandir`` entry
-    per file answers the type and the stat (5,000 pages: a third of the
-    gate's time went to asking the file system again, path by path)."""
+    from ``site_dir``, folder by folder in name order; with ``only``, from
+    that folder of the root alone; with ``leave_out``, without that folder.
+    One ``scandir`` entry per file answers the type and the stat (5,000
+    pages: a third of the gate's time went to asking the file system
+    again, path by path)."""
     site_root = site_dir.resolve()
     folders = [(str(site_dir), "")]
+    if only is not None:
+        start = site_dir / only
+        folders = [(str(start), f"{only}/")] if start.is_dir() and not start.is_symlink() else []
     while folders:
         folder, prefix = folders.pop()
         with os.scandir(folder) as listing:
             entries = sorted(listing, key=lambda entry: entry.name)
         below = []
         for entry in entries:
+            if not prefix and entry.name == leave_out:
+                continue  # read by a later call (scan_site's leave_out)
             if entry.is_dir(follow_symlinks=False):
                 below.append((entry.path, f"{prefix}{entry.name}/"))
             elif not entry.is_file():
