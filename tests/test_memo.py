@@ -63,3 +63,67 @@ def test_related_and_compounds_follow_their_inputs(tmp_path):
     assert changed == related(bank) and parts_changed == compound_terms(derive(bank))
     assert parts_changed != parts  # the new title brings new compounds
     assert {p.name: p.stat().st_mtime_ns for p in cache.iterdir()} != stamp
+
+
+class _RecordingPool:
+    """A real worker pool that notes what it was handed."""
+
+    def __init__(self, pool):
+        self.pool, self.handed = pool, []
+
+    def submit(self, fn, *args):
+        self.handed.append(fn.__name__)
+        return self.pool.submit(fn, *args)
+
+
+class _BrokenPool:
+    """A pool whose worker died under the task (BrokenProcessPool)."""
+
+    def submit(self, fn, *args):
+        from concurrent.futures import Future
+        from concurrent.futures.process import BrokenProcessPool
+
+        future = Future()
+        future.set_exception(BrokenProcessPool("arbetaren dog"))
+        return future
+
+
+def test_related_lists_computed_in_a_worker_are_the_lists_and_kept(tmp_path, monkeypatch):
+    """The build starts "Liknande" in a worker process and goes on
+    (RelatedLists.start); the first page that reads a list waits for it.
+    The lists are those related() computes here, their digest names their
+    inputs (the templates' key takes it instead of the lists), they are kept
+    for the next build, and a dead worker means computing them here."""
+    from metodbank import worker_pool
+    import importlib
+
+    related_module = importlib.import_module("metodbank.search.related")
+    monkeypatch.setattr(related_module, "IN_WORKER_FROM", 1)  # the small test bank goes to the worker too
+    root = make_bank(tmp_path / "bank")
+    _edit(root, "arbetsnara-stod", "Arbetsnära stöd för unga", "Första texten.")
+    bank = load(root)
+    expected = related(bank)
+    keys = sorted(expected)
+    cache = tmp_path / "liknande.pickle"
+
+    pool = worker_pool.start([])
+    try:
+        recording = _RecordingPool(pool)
+        lists = related_module.RelatedLists.start(derive(bank), cache_file=cache, pool=recording)
+        assert recording.handed == ["compute"] and not cache.exists()  # computing meanwhile
+        assert [lists.get(k) for k in keys] == [expected[k] for k in keys]
+        assert lists.get(("projekt", "saknas"), []) == []
+        assert cache.exists()
+
+        again = related_module.RelatedLists.start(derive(bank), cache_file=cache, pool=recording)
+        assert recording.handed == ["compute"], "kept lists are read, not computed again"
+        assert again.digest == lists.digest and [again.get(k) for k in keys] == [expected[k] for k in keys]
+    finally:
+        pool.shutdown()
+
+    broken = related_module.RelatedLists.start(derive(bank), pool=_BrokenPool())
+    assert broken.digest == lists.digest and [broken.get(k) for k in keys] == [expected[k] for k in keys]
+
+    _edit(root, "arbetsnara-stod", "Arbetsträning: träning i arbete", "Första texten.")
+    retitled = related_module.RelatedLists.start(derive(load(root)))
+    assert retitled.digest != lists.digest  # a title is an input: the templates' key moves with it

@@ -54,7 +54,7 @@ from .pagecache import PageCache
 from .kept_site import KeptSite  # an adapter keeps the last site in place with it
 from .preview import PreviewSession  # an adapter keeps one per preview server
 from .problems import Problem
-from .search.related import related
+from .search.related import RelatedLists
 from .settings import Settings
 from .site import catalogue
 from .site.compounds import compound_terms
@@ -271,7 +271,10 @@ class SiteBuild:
             self.derived = derive(bank, today)
             # Both depend only on titles, summaries and references, which an
             # edit to a body text leaves alone: reused from the last build then.
-            related_items = related(self.derived, cache_file=self.cache_dir / "liknande.pickle")
+            # "Liknande" is computed in a worker while this process goes on
+            # (the first project page waits for it: see RelatedLists).
+            related_items = RelatedLists.start(self.derived, cache_file=self.cache_dir / "liknande.pickle",
+                                               pool=self.workers)
             self.compound_terms = compound_terms(self.derived, cache_file=self.cache_dir / "sammansattningar.pickle")
         parts = pagefind_index.shard_count(len(bank.projekt) + len(bank.metoder) + len(bank.systemfel),
                                            max(1, self.settings.sokdel_sidor))

@@ -28,20 +28,38 @@ def digest_of(inputs) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+MISSING = object()  # what stored() finds when no result of those inputs is kept
+
+
 def memoised(path: Path | None, inputs, compute: Callable[[], T]) -> tuple[T, bool]:
     """``(compute(), False)``, or ``(stored result, True)`` when the result in
     ``path`` was computed from equal ``inputs``."""
     if path is None:
         return compute(), False
-    path = Path(path)
     digest = digest_of(inputs)
+    value = stored(path, digest)
+    if value is not MISSING:
+        return value, True
+    value = compute()
+    store(path, digest, value)
+    return value, False
+
+
+def stored(path: Path | None, digest: str):
+    """The result kept in ``path`` for inputs of ``digest``, or :data:`MISSING`."""
+    if path is None:
+        return MISSING
     try:
-        with path.open("rb") as handle:
-            stored = pickle.load(handle)
-        if stored.get("digest") == digest:
-            return stored["value"], True
+        with Path(path).open("rb") as handle:
+            kept = pickle.load(handle)
+        if kept.get("digest") == digest:
+            return kept["value"]
     except Exception:  # noqa: BLE001 - missing, old or broken: compute afresh
         pass
-    value = compute()
-    write_pickle(path, {"digest": digest, "value": value})
-    return value, False
+    return MISSING
+
+
+def store(path: Path | None, digest: str, value) -> None:
+    """Keep ``value`` as the result of inputs of ``digest`` (the last one only)."""
+    if path is not None:
+        write_pickle(Path(path), {"digest": digest, "value": value})

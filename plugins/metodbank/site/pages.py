@@ -28,6 +28,7 @@ from .. import economy, reports, trends
 from ..derive import Derived
 from ..kinds import FOLDERS, Grad
 from ..schema import generate as json_schema
+from ..search.related import RelatedLists
 from . import charts, format as fmt
 from .inputs import InputDigests
 from .pagefind import filters as pagefind_filters
@@ -128,7 +129,8 @@ class Page:
 @dataclass
 class SiteOptions:
     repo_url: str = ""
-    related: dict = field(default_factory=dict)  # (kind, slug) -> [(kind, slug, score)]
+    # "Liknande": (kind, slug) -> [(kind, slug, score)], perhaps still being computed (RelatedLists.start).
+    related: RelatedLists = field(default_factory=lambda: RelatedLists.of({}))
     # The browser search's Pagefind bundles, relative to the site root: the
     # first is the main one, the rest are merged into it (see pagefind_index).
     search_bundles: list = field(default_factory=lambda: ["pagefind/"])
@@ -423,8 +425,9 @@ class Generator:
             return self._templates_key
         h = hashlib.sha256()
         options = self.options
+        # The "Liknande" lists by the digest of their inputs: the lists may still be being computed.
         for part in (options.cache_salt, repr(self.vocab), options.repo_url, repr(options.search_bundles),
-                     repr(options.rapport_pdf), repr(sorted(options.related.items()))):
+                     repr(options.rapport_pdf), options.related.digest):
             h.update(part.encode("utf-8"))
             h.update(b"\0")
         for kind in FOLDERS:
