@@ -394,7 +394,7 @@ def test_a_part_submitted_again_is_indexed_for_its_latest_pages_only(tmp_path, m
         time.sleep(0.01)
     assert runs
     index.add("b/index.html", "B", "<div data-pagefind-body><h1>B</h1><p>studier</p></div>")
-    index.close()  # the part again, and a second run that takes it
+    index.close()  # the part submitted again
     time.sleep(0.3)
     release.set()
     report = index.finish(tmp_path / "site")

@@ -25,11 +25,12 @@ worker could not take is written by this process, so no page is lost.
 from __future__ import annotations
 
 import hashlib
+import os
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
-from . import publish_gate
+from . import publish_gate, worker_pool
 from .files import link_afresh, write_atomic
 from .publish_gate import Finding, Sources
 
@@ -167,6 +168,8 @@ def _read_pages(batch: list[tuple]) -> dict[str, list[Finding]]:
         if found is not None:  # else read from the file at the end
             read[digest] = found
     _write_pages(batch)
+    if max((len(item[2]) for item in batch), default=0) >= worker_pool.LARGE_INPUT:
+        worker_pool.release_memory()  # a listing page's parse
     return read
 
 
@@ -184,4 +187,14 @@ def _write_pages(batch: list[tuple]) -> None:
 
 
 def _read_files(batch: list[tuple[str, str]]) -> list[tuple[str, list[Finding]]]:
-    return [(published, publish_gate.read_file(Path(path), published, _sources)) for path, published in batch]
+    found = [(published, publish_gate.read_file(Path(path), published, _sources)) for path, published in batch]
+    if max((_size(path) for path, _published in batch), default=0) >= worker_pool.LARGE_INPUT:
+        worker_pool.release_memory()  # the exports, a listing page
+    return found
+
+
+def _size(path: str) -> int:
+    try:
+        return os.path.getsize(path)
+    except OSError:
+        return 0

@@ -14,6 +14,8 @@ it receives carry only their own data.
 
 from __future__ import annotations
 
+import ctypes
+import functools
 import multiprocessing
 import os
 import signal
@@ -78,3 +80,27 @@ def _exit_with_parent() -> None:
         os._exit(0)
 
     threading.Thread(target=watch, name="föräldern", daemon=True).start()
+
+
+# What a worker hands back to the system after a task that read this many bytes.
+LARGE_INPUT = 1 << 20
+
+
+@functools.cache
+def _malloc_trim():
+    """glibc's ``malloc_trim``, or None (another C library, another system)."""
+    try:
+        return ctypes.CDLL(None).malloc_trim
+    except (OSError, AttributeError):
+        return None
+
+
+def release_memory() -> None:
+    """Give the C allocator's free memory back to the system. Parsing one
+    large page (the project listing is 4.5 MB at 10,000 projects) left a
+    worker 70 MB larger for the rest of the build: the parser's memory was
+    free but still the process's. Two such workers beside two Pagefind runs
+    took a 10,000-project build past its 1.5 GB budget."""
+    trim = _malloc_trim()
+    if trim is not None:
+        trim(0)

@@ -166,10 +166,10 @@ class PartedIndex:
         self.report = IndexReport(parts=count)
         self.lock = threading.Lock()
         # One run at a time while the engine renders (it needs the other core);
-        # _close starts a second for what is left.
+        # _end starts a second for what is left.
         self.runs = [threading.Thread(target=self._work, name="pagefind", daemon=True)]
         self.runs[0].start()
-        self.closed = False  # see close()
+        self.ended = False  # see _end()
 
     # -- staging --------------------------------------------------------------
     def document(self, title: str, body_html: str) -> bytes:
@@ -330,6 +330,7 @@ class PartedIndex:
         the same one :meth:`finish` publishes. It is swapped in only once
         ``settled`` is set: the build's own reading of the site is over."""
         self.close()
+        self._end()
         site_dir = Path(site_dir)
         with self.lock:
             self._publish(site_dir / OUTPUT_SUBDIR,
@@ -361,26 +362,29 @@ class PartedIndex:
         return thread
 
     def close(self) -> None:
-        """No more pages: index what is left (:meth:`finish` waits for it).
-        Called early, the build does its own work meanwhile."""
+        """No more pages: every part not yet submitted is submitted now.
+        Called before :meth:`finish`, the build does its own work meanwhile."""
         with self.lock:
-            if self.closed:
-                return
-            self.closed = True
-            self._close()
+            for part in self.parts.values():
+                if not part.submitted:
+                    self._submit(part)
 
-    def _close(self) -> None:
-        """Submit every part not yet submitted, then the end of the work.
+    def _end(self) -> None:
+        """The end of the work: what is still queued is all there is.
 
         The engine has rendered every page by now, and the build waits for
         the parts still queued (at 5,000 projects a cold build waited 4–7 s,
         one core idle, for parts run one after another): a second run takes
         them beside the first. Not earlier: while the engine renders, a
         second Pagefind only takes the core the engine and the publish
-        gate's workers share."""
-        for part in self.parts.values():
-            if not part.submitted:
-                self._submit(part)
+        gate's workers share; and not while the gate reads the site (the
+        build calls :meth:`close` first, then reads, then :meth:`finish`):
+        the cores are busy then, and a second Pagefind beside the gate's
+        workers took a 10,000-project build past its memory budget."""
+        with self.lock:
+            if self.ended:
+                return
+            self.ended = True
         if len(self.runs) < _END_RUNS and not self.queue.empty():
             run = threading.Thread(target=self._work, name=f"pagefind-{len(self.runs) + 1}", daemon=True)
             self.runs.append(run)
@@ -389,6 +393,7 @@ class PartedIndex:
             self.queue.put(None)
 
     def _wait(self) -> None:
+        self._end()
         started = time.perf_counter()
         for run in self.runs:
             run.join()
